@@ -1,0 +1,50 @@
+# Samhjälp: `make run` for the demo, `make test` for the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run web worker test lint format check bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Web (daphne: HTTP and websockets) and the background worker together; Ctrl-C stops both.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Samhjälp on http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker)"
+	@$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application & web=$$!; \
+	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
+	trap 'kill $$web $$worker 2>/dev/null' INT TERM; \
+	wait $$web $$worker; kill $$web $$worker 2>/dev/null; wait
+
+web: install
+	$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application
+
+worker: install
+	$(PY) manage.py db_worker --interval 0.5
+
+test: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = "Helpdesk"
+
+    def ready(self) -> None:
+        from config.roles import role_groups_ensure
+
+        # Not limited to this app: the admin group needs every app's permissions, which
+        # exist only once each app's own post_migrate has run.
+        post_migrate.connect(role_groups_ensure, dispatch_uid="role_groups_ensure")

@@ -1,0 +1,315 @@
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class District(models.Model):
+    """A kommundel. Population figures and the equity weight come from the municipality."""
+
+    name = models.CharField(max_length=80, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    population = models.PositiveIntegerField(default=0)
+    population_70_plus = models.PositiveIntegerField(default=0)
+    # 1.0 is the municipal average; higher where crowding, unemployment and health make
+    # the same request more pressing. Used in request priority and the equity report.
+    equity_weight = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.TextChoices):
+    """Languages residents are written to in. Volunteers may speak more (see matching)."""
+
+    SV = "sv", "svenska"
+    EN = "en", "English"
+    AR = "ar", "العربية"
+    TR = "tr", "Türkçe"
+    FI = "fi", "suomi"
+
+
+class Resident(models.Model):
+    """Someone the support line helps. Personal data is minimised and can be anonymised."""
+
+    phone = PhoneNumberField(unique=True, null=True, blank=True)
+    name = models.CharField(max_length=120, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.SV)
+
+    is_70_plus = models.BooleanField(_("70 or older"), default=False)
+    lives_alone = models.BooleanField(default=False)
+    chronic_illness = models.BooleanField(default=False)
+    no_internet = models.BooleanField(default=False)
+
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_version = models.CharField(max_length=20, blank=True)
+    # Operators only. Never sent to a volunteer, never in an SMS.
+    internal_notes = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.phone or _("Anonymous resident"))
+
+    @property
+    def risk_flags(self) -> list[str]:
+        flags = [
+            (self.is_70_plus, _("70+")),
+            (self.lives_alone, _("lives alone")),
+            (self.chronic_illness, _("chronic illness")),
+            (self.no_internet, _("no internet")),
+        ]
+        return [str(label) for on, label in flags if on]
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+class HelpRequest(models.Model):
+    class Kind(models.TextChoices):
+        GROCERIES = "groceries", _("Groceries")
+        PHARMACY = "pharmacy", _("Pharmacy pick-up")
+        ERRAND = "errand", _("Errand")
+        CALLBACK = "callback", _("Callback")
+        PHONE_FRIEND = "phone_friend", _("Phone friend")
+        TRANSPORT = "transport", _("Transport")
+        REFERRAL = "referral", _("Referral (shelter, youth helpline)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New / triage")
+        MATCHING = "matching", _("Matching")
+        OFFERED = "offered", _("Offered")
+        ASSIGNED = "assigned", _("Assigned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+        ESCALATED = "escalated", _("Escalated")
+
+    class Urgency(models.IntegerChoices):
+        LOW = 0, _("Within a few days")
+        NORMAL = 1, _("Today or tomorrow")
+        URGENT = 2, _("Urgent, within hours")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        SMS = "sms", _("SMS")
+        VOICE = "voice", _("Voice menu")
+
+    # A volunteer goes into the home, so only vetted volunteers get these.
+    HOME_VISIT_KINDS = frozenset({Kind.GROCERIES, Kind.PHARMACY, Kind.ERRAND, Kind.TRANSPORT})
+    # A conversation: volunteer and resident need a shared language.
+    CONVERSATION_KINDS = frozenset({Kind.CALLBACK, Kind.PHONE_FRIEND})
+    # Never offered to volunteers: they go to organisations that take sensitive cases.
+    SENSITIVE_KINDS = frozenset({Kind.REFERRAL})
+
+    TRANSITIONS = {
+        Status.NEW: {
+            Status.MATCHING,
+            Status.ASSIGNED,
+            Status.ESCALATED,
+            Status.CANCELLED,
+            Status.DONE,
+        },
+        Status.MATCHING: {Status.OFFERED, Status.ASSIGNED, Status.ESCALATED, Status.CANCELLED},
+        Status.OFFERED: {Status.MATCHING, Status.ASSIGNED, Status.ESCALATED, Status.CANCELLED},
+        Status.ASSIGNED: {Status.DONE, Status.MATCHING, Status.ESCALATED, Status.CANCELLED},
+        Status.ESCALATED: {Status.MATCHING, Status.ASSIGNED, Status.DONE, Status.CANCELLED},
+        Status.DONE: set(),
+        Status.CANCELLED: set(),
+    }
+    OPEN_STATUSES = frozenset(
+        {Status.NEW, Status.MATCHING, Status.OFFERED, Status.ASSIGNED, Status.ESCALATED}
+    )
+
+    code = models.CharField(max_length=8, unique=True, editable=False)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="requests")
+    # Copied from the resident at intake, so district figures survive anonymisation.
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What the volunteer is told. Kept apart from internal_notes, which never leave the office.
+    task_text = models.CharField(_("task for the volunteer"), max_length=300, blank=True)
+    internal_notes = models.TextField(blank=True)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_end = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PHONE)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.SV)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    priority = models.FloatField(default=0, db_index=True)
+    radius_km = models.FloatField(default=5.0)
+    sensitive = models.BooleanField(default=False)
+    # For referrals: when it is safe to call and whether a message may be left.
+    safe_callback_note = models.CharField(max_length=300, blank=True)
+    assigned_volunteer = models.ForeignKey(
+        "matching.Volunteer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    escalation_reason = models.CharField(max_length=300, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "-priority"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "new",
+                        "matching",
+                        "offered",
+                        "assigned",
+                        "done",
+                        "cancelled",
+                        "escalated",
+                    ]
+                ),
+                name="helprequest_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="assigned") | Q(assigned_volunteer__isnull=False),
+                name="helprequest_assigned_has_volunteer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(sensitive=True) | Q(assigned_volunteer__isnull=True),
+                name="helprequest_sensitive_never_to_volunteer",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="helprequest_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.code} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = self.new_code()
+        if self.kind in self.SENSITIVE_KINDS:
+            self.sensitive = True
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def new_code(cls) -> str:
+        """A short numeric code for SMS: four digits while they last, then longer.
+
+        The unique constraint is the real guard; this only makes collisions rare.
+        """
+        for digits in (4, 4, 4, 5, 5, 6, 6, 7, 8):
+            code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+            if not cls.objects.filter(code=code).exists():
+                return code
+        raise RuntimeError("Could not find a free request code.")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_home_visit(self) -> bool:
+        return self.kind in self.HOME_VISIT_KINDS
+
+    @property
+    def is_conversation(self) -> bool:
+        return self.kind in self.CONVERSATION_KINDS
+
+    def can_transition(self, to: str) -> bool:
+        return to in self.TRANSITIONS.get(self.status, set())
+
+    def check_transition(self, to: str) -> None:
+        if not self.can_transition(to):
+            raise InvalidTransition(
+                _("A request that is %(current)s cannot become %(to)s."),
+                code="invalid_transition",
+                params={
+                    "current": self.get_status_display(),
+                    "to": self.Status(to).label if to in self.Status.values else to,
+                },
+            )
+
+
+class Callback(models.Model):
+    """A call the support line owes a resident. Claimed by one operator at a time."""
+
+    request = models.OneToOneField(HelpRequest, on_delete=models.CASCADE, related_name="callback")
+    due_at = models.DateTimeField(db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_callbacks",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # A recurring check-in call: when one is done, the next is created this many days later.
+    repeat_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"Callback for #{self.request.code} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class TimelineEvent(models.Model):
+    """Who did what to a request, and when. The audit trail and the source of report figures."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        NOTE = "note", _("Note")
+        OFFER_SENT = "offer_sent", _("Offer sent")
+        OFFER_ACCEPTED = "offer_accepted", _("Offer accepted")
+        OFFER_DECLINED = "offer_declined", _("Offer declined")
+        OFFER_EXPIRED = "offer_expired", _("Offer expired")
+        OFFER_FAILED = "offer_failed", _("Offer not delivered")
+        SMS_IN = "sms_in", _("SMS received")
+        SMS_OUT = "sms_out", _("SMS sent")
+        CALLBACK = "callback", _("Callback")
+        ESCALATED = "escalated", _("Escalated")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Who acted when it was not a logged-in user: "SMS", "system", a volunteer's first name.
+    actor_label = models.CharField(max_length=80, blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    text = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} #{self.request_id} {self.kind}"

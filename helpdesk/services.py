@@ -1,0 +1,138 @@
+"""State changes of help requests. Every change goes through here, inside a transaction,
+records a timeline event and publishes a board event after commit."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from .models import HelpRequest, Resident, TimelineEvent
+from .realtime import board_publish
+
+URGENCY_WEIGHT = {
+    HelpRequest.Urgency.LOW: 0.0,
+    HelpRequest.Urgency.NORMAL: 10.0,
+    HelpRequest.Urgency.URGENT: 30.0,
+}
+
+
+def helprequest_priority(request: HelpRequest, *, now=None) -> float:
+    """Higher first: urgency, the resident's risk flags, hours waited, the district's weight."""
+    now = now or timezone.now()
+    resident = request.resident
+    risk = sum(
+        (
+            4.0 * resident.is_70_plus,
+            4.0 * resident.lives_alone,
+            3.0 * resident.chronic_illness,
+            2.0 * resident.no_internet,
+        )
+    )
+    waited_hours = max(0.0, (now - request.created_at).total_seconds() / 3600)
+    weight = request.district.equity_weight if request.district_id else 1.0
+    return round((URGENCY_WEIGHT[request.urgency] + risk + min(waited_hours, 48.0)) * weight, 3)
+
+
+def timeline_record(
+    *,
+    request: HelpRequest,
+    kind: str,
+    text: str = "",
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    data: dict | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        request=request,
+        kind=kind,
+        text=text[:500],
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=actor_label[:80],
+        data=data or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+@transaction.atomic
+def helprequest_create(
+    *,
+    resident: Resident,
+    kind: str,
+    task_text: str = "",
+    internal_notes: str = "",
+    urgency: int = HelpRequest.Urgency.NORMAL,
+    channel: str = HelpRequest.Channel.PHONE,
+    language: str | None = None,
+    window_start=None,
+    window_end=None,
+    safe_callback_note: str = "",
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+) -> HelpRequest:
+    request = HelpRequest(
+        resident=resident,
+        district=resident.district,
+        kind=kind,
+        task_text=task_text,
+        internal_notes=internal_notes,
+        urgency=urgency,
+        channel=channel,
+        language=language or resident.language,
+        window_start=window_start,
+        window_end=window_end,
+        safe_callback_note=safe_callback_note,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    request.priority = helprequest_priority(request)
+    request.save()
+    timeline_record(
+        request=request,
+        kind=TimelineEvent.Kind.CREATED,
+        actor=actor,
+        actor_label=actor_label,
+        to_status=request.status,
+        data={"channel": channel},
+    )
+    board_publish(request=request, event="created")
+    return request
+
+
+@transaction.atomic
+def helprequest_transition(
+    *,
+    request: HelpRequest,
+    to: str,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    text: str = "",
+    **changes,
+) -> HelpRequest:
+    """Move `request` to status `to`, or raise InvalidTransition. `changes` are saved with it.
+
+    The row is locked first, so two operators (or an operator and the worker) acting at once
+    cannot both move it from the same status.
+    """
+    locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    locked.check_transition(to)
+    previous = locked.status
+    locked.status = to
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    if to in (HelpRequest.Status.DONE, HelpRequest.Status.CANCELLED):
+        locked.closed_at = timezone.now()
+    locked.save()
+    timeline_record(
+        request=locked,
+        kind=TimelineEvent.Kind.STATUS,
+        actor=actor,
+        actor_label=actor_label,
+        text=text,
+        from_status=previous,
+        to_status=to,
+    )
+    board_publish(request=locked, event="status")
+    # Keep the caller's object in step with the database.
+    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked

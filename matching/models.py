@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from helpdesk.models import District, HelpRequest
+
+from .fields import CodeSetField
+
+# Languages volunteers speak. Residents are written to in the five of settings.LANGUAGES,
+# but a conversation (a callback, a phone friend) can be in any of these.
+SPOKEN_LANGUAGES = [
+    ("sv", "svenska"),
+    ("en", "engelska"),
+    ("ar", "arabiska"),
+    ("tr", "turkiska"),
+    ("fi", "finska"),
+    ("so", "somaliska"),
+    ("fa", "persiska"),
+    ("ku", "kurdiska"),
+    ("ti", "tigrinja"),
+    ("pl", "polska"),
+    ("bs", "bosniska"),
+    ("es", "spanska"),
+]
+
+
+def spoken_language_choices():
+    return SPOKEN_LANGUAGES
+
+
+def skill_choices():
+    return [(k.value, k.label) for k in HelpRequest.Kind if k not in HelpRequest.SENSITIVE_KINDS]
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        FAITH = "faith", _("Faith community")
+        SPORTS = "sports", _("Sports club")
+        MUNICIPAL = "municipal", _("Municipal unit")
+        SHELTER = "shelter", _("Shelter")
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    districts = models.ManyToManyField(District, blank=True, related_name="organisations")
+    languages = CodeSetField(choices_source=spoken_language_choices)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_organisations"
+    )
+    takes_sensitive_cases = models.BooleanField(
+        default=False,
+        help_text=_("Receives shelter and youth-helpline referrals. Never volunteers by SMS."),
+    )
+    contact_phone = PhoneNumberField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Capacity(models.Model):
+    """What an organisation declares it can take on per week, per task kind and district."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="capacities"
+    )
+    kind = models.CharField(max_length=16, choices=HelpRequest.Kind.choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE)
+    per_week = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "capacities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "district"], name="capacity_unique_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(district__isnull=True),
+                name="capacity_unique_all_districts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.per_week}/week {self.kind}"
+
+
+class Volunteer(models.Model):
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60, blank=True)
+    phone = PhoneNumberField(unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="volunteers"
+    )
+    languages = CodeSetField(choices_source=spoken_language_choices)
+    skills = CodeSetField(choices_source=skill_choices)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
+    lat = models.FloatField(_("latitude"), db_index=True)
+    lon = models.FloatField(_("longitude"), db_index=True)
+    max_distance_km = models.FloatField(default=5.0)
+    max_open_tasks = models.PositiveSmallIntegerField(default=2)
+    is_active = models.BooleanField(default=True)
+    paused = models.BooleanField(default=False)
+    vetted = models.BooleanField(
+        default=False, help_text=_("Background-checked; needed for home visits.")
+    )
+    opted_out = models.BooleanField(default=False)
+    last_task_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def available(self) -> bool:
+        return self.is_active and not self.paused and not self.opted_out
+
+
+class Offer(models.Model):
+    """A request offered to one volunteer by SMS. First accept wins; the database makes sure."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        FAILED = "failed", _("Not delivered")
+        DONE = "done", _("Done")
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="offers")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="offers")
+    wave = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # What the volunteer types back ("1 4821"). The request's code: unique among a
+    # volunteer's offers for different requests.
+    code = models.CharField(max_length=8)
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status__in=["accepted", "done"]),
+                name="offer_one_accepted_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "volunteer"], name="offer_once_per_volunteer"
+            ),
+        ]
+        indexes = [models.Index(fields=["volunteer", "status"])]
+
+    def __str__(self) -> str:
+        return f"Offer #{self.code} to {self.volunteer} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = self.request.code
+        super().save(*args, **kwargs)

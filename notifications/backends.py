@@ -1,0 +1,59 @@
+"""SMS backends, chosen by settings.SMS_BACKEND like Django's EMAIL_BACKEND."""
+
+import logging
+import sys
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .models import Message
+from .phones import phone_mask
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SendResult:
+    provider_id: str
+    status: str = Message.Status.SENT
+
+
+class BaseBackend:
+    def send(self, message: Message) -> SendResult:
+        raise NotImplementedError
+
+
+class ConsoleBackend(BaseBackend):
+    """Prints each message; the row in the database is what the phone simulator shows."""
+
+    stream = sys.stdout
+
+    def send(self, message: Message) -> SendResult:
+        self.stream.write(f"[sms] to {phone_mask(message.phone)} ({message.segments} seg): ")
+        self.stream.write(message.body.replace("\n", " / ") + "\n")
+        self.stream.flush()
+        return SendResult(provider_id=f"SMconsole{uuid.uuid4().hex}")
+
+
+class LocmemBackend(BaseBackend):
+    """Keeps what would have been sent in `outbox`, for tests."""
+
+    outbox: list[Message] = []
+
+    def send(self, message: Message) -> SendResult:
+        type(self).outbox.append(message)
+        return SendResult(provider_id=f"SMlocmem{uuid.uuid4().hex}")
+
+
+BACKENDS = {
+    "console": "notifications.backends.ConsoleBackend",
+    "locmem": "notifications.backends.LocmemBackend",
+    "twilio": "notifications.twilio.TwilioBackend",
+}
+
+
+def get_backend() -> BaseBackend:
+    path = BACKENDS.get(settings.SMS_BACKEND, settings.SMS_BACKEND)
+    return import_string(path)()

@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from helpdesk.models import District, HelpRequest, Resident
+from matching.models import Offer, Organisation, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict:
+    models = [District, Organisation, Volunteer, Resident, HelpRequest, Offer]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_seed_demo_twice_duplicates_nothing(capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert first["District"] == 15
+    assert first["Organisation"] >= 6
+    assert first["Volunteer"] >= 80
+    assert first["Resident"] >= 30
+    statuses = set(HelpRequest.objects.values_list("status", flat=True))
+    assert statuses == set(HelpRequest.Status.values)
+    assert Organisation.objects.filter(takes_sensitive_cases=True, kind="shelter").exists()
+    output = capsys.readouterr().out
+    assert "operator" in output and "coordinator" in output
+
+
+def test_the_printed_demo_logins_work():
+    call_command("seed_demo")
+    from helpdesk.management.commands.seed_demo import DEMO_PASSWORD
+
+    for username in ("operator", "coordinator", "analyst"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+    coordinator = authenticate(username="coordinator", password=DEMO_PASSWORD)
+    assert coordinator.coordinated_organisations.count() == 1
+
+
+def test_demo_numbers_are_valid_and_in_the_fiction_ranges():
+    call_command("seed_demo")
+    for phone in Volunteer.objects.values_list("phone", flat=True):
+        assert str(phone).startswith("+467017406")
+    assert not Volunteer.objects.filter(organisation__takes_sensitive_cases=True).exists()
