@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run web worker test lint format check bench clean
+.PHONY: install messages run web worker test lint format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -15,8 +15,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# Translations are kept as .po files; the compiled .mo files are built here (needs gettext).
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
 # Web (daphne: HTTP and websockets) and the background worker together; Ctrl-C stops both.
-run: install
+run: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Samhjälp on http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker)"
@@ -25,13 +29,13 @@ run: install
 	trap 'kill $$web $$worker 2>/dev/null' INT TERM; \
 	wait $$web $$worker; kill $$web $$worker 2>/dev/null; wait
 
-web: install
+web: messages
 	$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application
 
-worker: install
+worker: messages
 	$(PY) manage.py db_worker --interval 0.5
 
-test: install
+test: messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install

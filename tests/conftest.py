@@ -69,3 +69,26 @@ def analyst(db) -> User:
 def operator_client(client, operator):
     client.force_login(operator)
     return client
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile translations that changed, so a plain `pytest` sees the same UI as `make test`.
+    Only the controller does it; xdist workers start after."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    def is_stale(po: Path) -> bool:
+        mo = po.with_suffix(".mo")
+        return not mo.exists() or po.stat().st_mtime > mo.stat().st_mtime
+
+    root = Path(__file__).resolve().parent.parent
+    catalogues = [
+        *root.glob("locale/*/LC_MESSAGES/django.po"),
+        *root.glob("*/locale/*/LC_MESSAGES/django.po"),
+    ]
+    stale = [po for po in catalogues if ".venv" not in po.parts and is_stale(po)]
+    if stale:
+        call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)

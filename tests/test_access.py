@@ -97,3 +97,9 @@ def test_healthz_reports_a_broken_channel_layer(client, settings):
         channel_layers.backends.clear()
     assert response.status_code == 503
     assert response.json()["checks"]["channel_layer"]["status"].startswith("error")
+
+
+def test_interface_is_swedish_by_default_and_english_on_request(client):
+    assert "Logga in" in client.get("/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Log in" in client.get("/login/").content.decode()
