@@ -92,3 +92,53 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     stale = [po for po in catalogues if ".venv" not in po.parts and is_stale(po)]
     if stale:
         call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
+
+
+class TaskRunner:
+    """Runs enqueued django_tasks the way `manage.py db_worker` does, inside the test's
+    transaction. `now` lets a test reach delayed tasks (offer expiry, retries) without waiting."""
+
+    def __init__(self) -> None:
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        self.worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+
+    def pending(self):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(status="READY")
+
+    def __call__(self, *, now=None, limit: int = 1000, raise_failures: bool = True) -> int:
+        from django.db.models import Q
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        ran = 0
+        while ran < limit:
+            due = self.pending().filter(
+                Q(run_after=get_date_max()) | Q(run_after__lte=now or timezone.now())
+            )
+            result = due.order_by("-priority", "enqueued_at").first()
+            if result is None:
+                return ran
+            result.claim(self.worker.worker_id)
+            self.worker.run_task(result)
+            ran += 1
+            result = DBTaskResult.objects.get(pk=result.pk)
+            if raise_failures and result.status == "FAILED":
+                raise AssertionError(f"task {result.task_path} failed:\n{result.traceback}")
+        raise AssertionError(f"more than {limit} tasks: a task that enqueues itself forever?")
+
+
+@pytest.fixture
+def run_tasks(db) -> TaskRunner:
+    return TaskRunner()
