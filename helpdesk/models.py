@@ -313,3 +313,32 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} #{self.request_id} {self.kind}"
+
+
+class AccessLog(models.Model):
+    """Who opened which resident's personal data, and when. Kept when the resident is deleted:
+    the law asks us to be able to answer who saw what, so the resident's id stays as a number."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+        DELETE = "delete", _("Deleted")
+        ANONYMISE = "anonymise", _("Anonymised")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The user name at the time, so the entry still reads right after the account is removed.
+    username = models.CharField(max_length=150, blank=True)
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_log"
+    )
+    resident_ref = models.PositiveBigIntegerField(db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} resident {self.resident_ref}"
