@@ -210,3 +210,18 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# Reports read many rows at once: letting SQLite map the file (256 MB) instead of copying
+# each page through its small default cache makes them several times faster.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA mmap_size=268435456;"
+
+# Personal data. Residents agree to CONSENT_TEXT (versioned, so we know which wording each
+# resident agreed to); closed requests are anonymised this many days after they closed.
+CONSENT_VERSION = os.getenv("CONSENT_VERSION", "2026-01")
+CONSENT_TEXT = _(
+    "Samhjälp stores your name, phone number, address and what you need help with so that "
+    "a volunteer can help you. We delete your details %(days)s days after your last request "
+    "is closed. You can ask what we store about you, or ask us to delete it, at any time."
+)
+ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", 90)

@@ -20,6 +20,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
+    path("reports/", include("helpdesk.report_urls")),
+    path("partners/", include("matching.partner_urls")),
+    path("privacy/", include("helpdesk.privacy_urls")),
     path("", include("matching.urls")),
     path("", include("helpdesk.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Callback, District, HelpRequest, Resident, TimelineEvent
+from .models import AccessLog, Callback, District, HelpRequest, Resident, TimelineEvent
 
 
 @admin.register(District)
@@ -39,3 +39,21 @@ class HelpRequestAdmin(admin.ModelAdmin):
 class CallbackAdmin(admin.ModelAdmin):
     list_display = ["request", "due_at", "claimed_by", "done_at", "repeat_every_days"]
     raw_id_fields = ["request", "claimed_by"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: an access log that can be edited proves nothing."""
+
+    list_display = ["at", "username", "resident_ref", "action"]
+    list_filter = ["action"]
+    search_fields = ["username", "=resident_ref"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

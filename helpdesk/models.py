@@ -309,7 +309,11 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["kind", "at"])]
+        indexes = [
+            models.Index(fields=["kind", "at"]),
+            # Covers the report's questions per request: when created, when first assigned.
+            models.Index(fields=["request", "kind", "to_status", "at"], name="timeline_report_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} #{self.request_id} {self.kind}"
@@ -341,4 +345,6 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} resident {self.resident_ref}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} resident {self.resident_ref}"
+        )

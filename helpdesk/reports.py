@@ -11,15 +11,17 @@ the side, so a figure can always be recomputed and checked:
 - time to match: from the `created` timeline event to the first change to `assigned`.
   Median and 90th percentile by the nearest-rank method (the value at rank ceil(p * n)).
 
-The work is done in the database: one aggregate over the timeline per request, then counts
-and percentiles (ROW_NUMBER over the sorted times) per group, the same SQL on SQLite and
-PostgreSQL. Only the grouped rows come back to Python.
+The counting is done in the database: one pass over the timeline for the requests in the
+window, then counts per group, the same SQL on SQLite and PostgreSQL. Percentiles need the
+sorted times per group; numpy sorts the matched requests' times once per grouping, which
+is several times faster than window functions over every grouping in SQLite.
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -97,15 +99,32 @@ def _seconds_between(later: str, earlier: str) -> str:
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
     if connection.vendor == "sqlite":
         return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-    raise NotImplementedError(f"reports are written for SQLite and PostgreSQL, not {connection.vendor}")
+    raise NotImplementedError(
+        f"reports are written for SQLite and PostgreSQL, not {connection.vendor}"
+    )
+
+
+def _utc_hour(column: str) -> str:
+    """The UTC hour as text, "YYYY-MM-DD HH": cheap on both databases (no time-zone function
+    per row); Python turns hours into local days."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+    return f"substr({column}, 1, 13)"
+
+
+FACTS_TABLE = "samhjalp_report_facts"
 
 
 def _facts_sql() -> str:
-    """One row per request in the window, with what its timeline says about it.
-    Takes the parameters (since, until, since, until)."""
+    """One row per request in the window, with what its timeline says about it. Takes the
+    parameters (since, until, since, until).
+
+    The timeline is read once, in request order, from the covering index on (request, kind,
+    to_status, at), starting at the first request of the window: request ids grow with time,
+    so that is a short range scan (and still correct if they did not, only slower)."""
     req, res, tl = _table(HelpRequest), _table(Resident), _table(TimelineEvent)
-    secs = _seconds_between("ev.assigned_at", "COALESCE(ev.created_at, r.created_at)")
     flags = ", ".join(f"res.{flag}" for flag in RISK_FLAGS)
+    seconds = _seconds_between("ev.assigned_at", "COALESCE(ev.created_at, r.created_at)")
     return f"""
     WITH ev AS (
         SELECT t.request_id,
@@ -114,77 +133,112 @@ def _facts_sql() -> str:
                    AS assigned_at,
                MAX(CASE WHEN t.kind = 'status' AND t.to_status = 'escalated' THEN 1 ELSE 0 END)
                    AS escalated
-        FROM {tl} t JOIN {req} r ON r.id = t.request_id
-        WHERE r.created_at >= %s AND r.created_at < %s
+        FROM {tl} t
+        WHERE t.request_id >= (
+            SELECT MIN(id) FROM {req} WHERE created_at >= %s AND created_at < %s
+        )
         GROUP BY t.request_id
-    ),
-    facts AS (
-        SELECT COALESCE(r.district_id, 0) AS district, r.kind, r.language, r.channel, {flags},
-               CASE WHEN ev.assigned_at IS NULL THEN 0 ELSE 1 END AS matched,
-               CASE WHEN ev.assigned_at IS NULL AND r.status <> 'done' THEN 1 ELSE 0 END AS unmet,
-               COALESCE(ev.escalated, 0) AS escalated,
-               {secs} AS secs
-        FROM {req} r
-        JOIN {res} res ON res.id = r.resident_id
-        LEFT JOIN ev ON ev.request_id = r.id
-        WHERE r.created_at >= %s AND r.created_at < %s
-    )"""
-
-
-def _keyed_sql() -> str:
-    """Every grouping the report shows, as (dimension, key1, key2) rows over the same facts,
-    so one query answers them all."""
-    columns = "matched, unmet, escalated, secs"
-    parts = [
-        f"SELECT 'cell' AS dim, CAST(district AS TEXT) AS k1, kind AS k2, {columns} FROM facts",
-        f"SELECT 'district', CAST(district AS TEXT), '', {columns} FROM facts",
-        f"SELECT 'kind', kind, '', {columns} FROM facts",
-        f"SELECT 'total', '', '', {columns} FROM facts",
-        f"SELECT 'language', language, '', {columns} FROM facts",
-        f"SELECT 'channel', channel, '', {columns} FROM facts",
-    ]
-    for flag in RISK_FLAGS:
-        parts.append(f"SELECT 'risk', '{flag}', '', {columns} FROM facts WHERE {flag}")
-    any_flag = " OR ".join(RISK_FLAGS)
-    parts.append(f"SELECT 'risk', 'none', '', {columns} FROM facts WHERE NOT ({any_flag})")
-    return "\n UNION ALL ".join(parts)
-
-
-def _grouped_sql() -> str:
-    return f"""{_facts_sql()},
-    keyed AS ({_keyed_sql()}),
-    ranked AS (
-        SELECT dim, k1, k2, secs,
-               ROW_NUMBER() OVER (PARTITION BY dim, k1, k2 ORDER BY secs) AS rn,
-               COUNT(*) OVER (PARTITION BY dim, k1, k2) AS n
-        FROM keyed WHERE secs IS NOT NULL
-    ),
-    pct AS (
-        SELECT dim, k1, k2,
-               MAX(CASE WHEN rn = (n + 1) / 2 THEN secs END) AS p50,
-               MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN secs END) AS p90
-        FROM ranked GROUP BY dim, k1, k2
-    ),
-    counts AS (
-        SELECT dim, k1, k2, COUNT(*) AS requests, SUM(matched) AS matched,
-               SUM(unmet) AS unmet, SUM(escalated) AS escalated
-        FROM keyed GROUP BY dim, k1, k2
     )
-    SELECT c.dim, c.k1, c.k2, c.requests, c.matched, c.unmet, c.escalated, p.p50, p.p90
-    FROM counts c LEFT JOIN pct p ON p.dim = c.dim AND p.k1 = c.k1 AND p.k2 = c.k2"""
+    SELECT COALESCE(r.district_id, 0) AS district, r.kind, r.language, r.channel, {flags},
+           {_utc_hour("r.created_at")} AS hour,
+           COALESCE(ev.escalated, 0) AS escalated,
+           CASE WHEN ev.assigned_at IS NULL THEN 0 ELSE 1 END AS matched,
+           CASE WHEN ev.assigned_at IS NULL AND r.status <> 'done' THEN 1 ELSE 0 END AS unmet,
+           {seconds} AS secs
+    FROM {req} r
+    JOIN {res} res ON res.id = r.resident_id
+    LEFT JOIN ev ON ev.request_id = r.id
+    WHERE r.created_at >= %s AND r.created_at < %s"""
 
 
-def _series_sql(tzname: str) -> tuple[str, list]:
-    day_sql, day_params = connection.ops.datetime_cast_date_sql("r.created_at", [], tzname)
-    req, tl = _table(HelpRequest), _table(TimelineEvent)
-    sql = f"""
-    SELECT {day_sql} AS day, COUNT(*) AS requests,
-           SUM(CASE WHEN r.status <> 'done' AND NOT EXISTS (
-               SELECT 1 FROM {tl} t WHERE t.request_id = r.id AND t.kind = 'status'
-               AND t.to_status = 'assigned') THEN 1 ELSE 0 END) AS unmet
-    FROM {req} r WHERE r.created_at >= %s AND r.created_at < %s
-    GROUP BY 1 ORDER BY 1"""
-    return sql, list(day_params)
+def _counts_sql() -> list[str]:
+    """Counts at the finest grain the report needs (hours apart), and per hour. Each row is
+    then added into every grouping it belongs to, in Python: there are far fewer rows than
+    requests, and this beats one GROUP BY per grouping."""
+    sums = "COUNT(*), SUM(matched), SUM(unmet), SUM(escalated)"
+    grain = ", ".join(["district", "kind", "language", "channel", *RISK_FLAGS])
+    return [
+        f"SELECT {grain}, {sums} FROM {FACTS_TABLE} GROUP BY {grain}",
+        f"SELECT hour, {sums} FROM {FACTS_TABLE} GROUP BY hour",
+    ]
+
+
+def _counts_rollup(fine: list[tuple], hours: list[tuple]) -> dict[tuple, list[int]]:
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(key: tuple, numbers: tuple) -> None:
+        bucket = totals[key]
+        for i, n in enumerate(numbers):
+            bucket[i] += int(n or 0)
+
+    for row in fine:
+        district, kind, language, channel = row[:4]
+        flags, numbers = row[4 : 4 + len(RISK_FLAGS)], row[4 + len(RISK_FLAGS) :]
+        keys = [
+            ("cell", str(district), kind),
+            ("district", str(district), ""),
+            ("kind", kind, ""),
+            ("total", "", ""),
+            ("language", language, ""),
+            ("channel", channel, ""),
+        ]
+        keys += [("risk", flag, "") for flag, on in zip(RISK_FLAGS, flags, strict=True) if on]
+        if not any(flags):
+            keys.append(("risk", "none", ""))
+        for key in keys:
+            add(key, numbers)
+    for hour, *numbers in hours:
+        add(("hour", hour, ""), numbers)
+    return totals
+
+
+def _nearest_rank(keys: np.ndarray, secs: np.ndarray) -> dict:
+    """{key: (median, 90th percentile)} of `secs` per key, by nearest rank: the value at rank
+    ceil(p * n) of the sorted times. One sort per grouping."""
+    if not len(keys):
+        return {}
+    order = np.lexsort((secs, keys))
+    keys, secs = keys[order], secs[order]
+    # Already sorted by key: the groups start where the key changes.
+    start = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+    count = np.diff(np.append(start, len(keys)))
+    unique = keys[start]
+    p50 = secs[start + (count + 1) // 2 - 1]
+    p90 = secs[start + (9 * count + 9) // 10 - 1]
+    return {key.item(): (float(a), float(b)) for key, a, b in zip(unique, p50, p90, strict=True)}
+
+
+def _percentiles(rows: list[tuple]) -> dict[tuple, tuple[float, float]]:
+    """Percentiles of time to match for every grouping, from the matched requests' rows
+    (district, kind, language, channel, *risk flags, secs)."""
+    if not rows:
+        return {}
+    names: dict[str, int] = {}
+    columns = list(zip(*rows, strict=True))
+    district = np.array(columns[0], dtype=np.int64)
+    codes = [np.array([names.setdefault(v, len(names)) for v in col]) for col in columns[1:4]]
+    kind, language, channel = codes
+    flags = [np.array(col, dtype=bool) for col in columns[4 : 4 + len(RISK_FLAGS)]]
+    secs = np.array(columns[-1], dtype=float)
+    label = {code: name for name, code in names.items()}
+    result: dict[tuple, tuple[float, float]] = {}
+
+    def add(dim: str, keys: np.ndarray, mask=None, name=lambda k: (str(k), "")) -> None:
+        chosen = (keys, secs) if mask is None else (keys[mask], secs[mask])
+        for key, value in _nearest_rank(*chosen).items():
+            result[(dim, *name(key))] = value
+
+    add("cell", district * 1000 + kind, name=lambda k: (str(k // 1000), label[k % 1000]))
+    add("district", district)
+    add("kind", kind, name=lambda k: (label[k], ""))
+    add("total", np.zeros(len(secs), dtype=np.int64), name=lambda k: ("", ""))
+    add("language", language, name=lambda k: (label[k], ""))
+    add("channel", channel, name=lambda k: (label[k], ""))
+    zeros = np.zeros(len(secs), dtype=np.int64)
+    for flag, mask in zip(RISK_FLAGS, flags, strict=True):
+        add("risk", zeros, mask, name=lambda k, flag=flag: (flag, ""))
+    add("risk", zeros, ~np.logical_or.reduce(flags), name=lambda k: ("none", ""))
+    return result
 
 
 def report_window(days: int, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -193,39 +247,61 @@ def report_window(days: int, now: dt.datetime | None = None) -> tuple[dt.datetim
 
 
 def figures_grouped(*, since: dt.datetime, until: dt.datetime) -> dict[tuple, Figures]:
-    """{(dimension, key1, key2): Figures} for every grouping of the report."""
+    """{(dimension, key1, key2): Figures} for every grouping of the report.
+
+    The per-request facts go into a temporary table (private to this connection), so the
+    timeline is read once; the counts are grouped there, and only the matched requests'
+    times come back for the percentiles."""
+    fact_columns = ", ".join(["district", "kind", "language", "channel", *RISK_FLAGS, "secs"])
     with connection.cursor() as cursor:
-        cursor.execute(_grouped_sql(), [since, until, since, until])
-        rows = cursor.fetchall()
+        cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+        try:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {FACTS_TABLE} AS {_facts_sql()}",
+                [since, until, since, until],
+            )
+            fine_sql, hours_sql = _counts_sql()
+            cursor.execute(fine_sql)
+            fine = cursor.fetchall()
+            cursor.execute(hours_sql)
+            hours = cursor.fetchall()
+            cursor.execute(f"SELECT {fact_columns} FROM {FACTS_TABLE} WHERE secs IS NOT NULL")
+            times = cursor.fetchall()
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+    percentiles = _percentiles(times)
     result = {}
-    for dim, k1, k2, requests, matched, unmet, escalated, p50, p90 in rows:
+    for (dim, k1, k2), (requests, matched, unmet, escalated) in _counts_rollup(fine, hours).items():
+        p50, p90 = percentiles.get((dim, k1, k2), (None, None))
         result[(dim, k1, k2)] = Figures(
             requests=requests,
             matched=int(matched or 0),
             unmet=int(unmet or 0),
             escalated=int(escalated or 0),
-            p50_seconds=None if p50 is None else round(float(p50), 1),
-            p90_seconds=None if p90 is None else round(float(p90), 1),
+            p50_seconds=None if p50 is None else round(p50, 1),
+            p90_seconds=None if p90 is None else round(p90, 1),
         )
     return result
 
 
-def requests_series(*, since: dt.datetime, until: dt.datetime) -> list[tuple[dt.date, int, int]]:
+def requests_series(
+    grouped: dict[tuple, "Figures"], *, since: dt.datetime, until: dt.datetime
+) -> list[tuple[dt.date, int, int]]:
     """(day, requests, unmet) for every local day in the window, zeros included."""
     tz = timezone.get_current_timezone()
-    sql, params = _series_sql(str(tz))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, since, until])
-        found = {}
-        for day, requests, unmet in cursor.fetchall():
-            if isinstance(day, str):
-                day = dt.date.fromisoformat(day)
-            found[day] = (requests, int(unmet or 0))
+    days: dict[dt.date, list[int]] = {}
+    for (dim, hour, _k2), figures in grouped.items():
+        if dim != "hour":
+            continue
+        utc = dt.datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
+        day = days.setdefault(timezone.localtime(utc, tz).date(), [0, 0])
+        day[0] += figures.requests
+        day[1] += figures.unmet
     first, last = timezone.localtime(since, tz).date(), timezone.localtime(until, tz).date()
     series = []
     day = first
     while day <= last:
-        series.append((day, *found.get(day, (0, 0))))
+        series.append((day, *days.get(day, (0, 0))))
         day += dt.timedelta(days=1)
     return series
 
@@ -324,7 +400,7 @@ def needs_report(*, days: int = DEFAULT_PERIOD, now: dt.datetime | None = None) 
         by_language={key: pick("language", key) for key in _present(grouped, "language")},
         by_channel={key: pick("channel", key) for key in HelpRequest.Channel.values},
         by_risk={key: pick("risk", key) for key in (*RISK_FLAGS, "none")},
-        series=requests_series(since=since, until=until),
+        series=requests_series(grouped, since=since, until=until),
     )
 
 

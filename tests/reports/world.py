@@ -16,11 +16,17 @@ from tests.factories import (
 
 S = HelpRequest.Status
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-BASE = NOW - dt.timedelta(days=2)
 
 
 def _request(
-    district, *, kind="groceries", created=BASE, steps=(), language="sv", channel="phone", **resident
+    district,
+    *,
+    kind="groceries",
+    created,
+    steps=(),
+    language="sv",
+    channel="phone",
+    **resident,
 ):
     """`steps`: (minutes after creation, status, volunteer or None) in order."""
     person = resident_make(district=district, language=language, **resident)
@@ -37,7 +43,8 @@ def _request(
     return request
 
 
-def equity_world() -> dict:
+def equity_world(now: dt.datetime = NOW) -> dict:
+    base = now - dt.timedelta(days=2)
     a = district_make(name="Alby", population_70_plus=2000)
     b = district_make(name="Balby", population_70_plus=500)
     org = organisation_make()
@@ -53,21 +60,22 @@ def equity_world() -> dict:
     assigned = lambda minutes: (minutes, S.ASSIGNED, v1)  # noqa: E731
     r = {}
     # Alby groceries: matched after 10, 30 and 50 minutes; one escalated and never matched.
-    r[1] = _request(a, steps=[assigned(10)], is_70_plus=True, lives_alone=True)
-    r[2] = _request(a, steps=[assigned(30), (60, S.DONE, None)])
-    r[3] = _request(a, steps=[(5, S.MATCHING, None), assigned(50)])
-    r[4] = _request(a, steps=[(20, S.ESCALATED, None)])
+    r[1] = _request(a, created=base, steps=[assigned(10)], is_70_plus=True, lives_alone=True)
+    r[2] = _request(a, created=base, steps=[assigned(30), (60, S.DONE, None)])
+    r[3] = _request(a, created=base, steps=[(5, S.MATCHING, None), assigned(50)])
+    r[4] = _request(a, created=base, steps=[(20, S.ESCALATED, None)])
     # Alby pharmacy, in Arabic: still matching, so unmet.
-    r[5] = _request(a, kind="pharmacy", steps=[(1, S.MATCHING, None)], language="ar")
+    r[5] = _request(a, kind="pharmacy", created=base, steps=[(1, S.MATCHING, None)], language="ar")
     # Balby: a callback the support line handled itself (not matched, not unmet), by SMS.
-    r[6] = _request(b, kind="callback", steps=[(15, S.DONE, None)], channel="sms")
+    r[6] = _request(b, kind="callback", created=base, steps=[(15, S.DONE, None)], channel="sms")
     # Balby groceries by voice: escalated, then matched after two hours.
     r[7] = _request(
         b,
+        created=base,
         steps=[(30, S.ESCALATED, None), assigned(120)],
         channel="voice",
         chronic_illness=True,
     )
     # Forty days ago: only in the 90-day window. Matched after 5 minutes.
-    r[8] = _request(a, created=NOW - dt.timedelta(days=40), steps=[assigned(5)])
+    r[8] = _request(a, created=now - dt.timedelta(days=40), steps=[assigned(5)])
     return {"alby": a, "balby": b, "org": org, "requests": r, "volunteer": v1}

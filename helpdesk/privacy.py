@@ -1,0 +1,218 @@
+"""Residents' personal data: the access log, the right of access (an export), deletion on
+request, and anonymisation after the retention period.
+
+What anonymisation removes: names, addresses, positions, phone numbers, message bodies,
+notes, task texts and timeline texts. What it keeps: each request's kind, district, channel,
+language, status, times and timeline events, and the resident's risk flags, which alone
+identify no one. Those are what the equity figures are computed from, so the figures are the
+same before and after.
+"""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django_tasks import task
+
+from notifications.models import Message
+
+from .models import AccessLog, Callback, HelpRequest, Resident, TimelineEvent
+
+CLOSED = (HelpRequest.Status.DONE, HelpRequest.Status.CANCELLED)
+
+
+def access_log_record(
+    *, user: AbstractBaseUser | None, resident: Resident, action: str = AccessLog.Action.VIEW
+) -> AccessLog:
+    """Record that `user` opened `resident`'s personal data. Call it from every page or export
+    that shows a resident's name, phone, address or notes."""
+    authenticated = user is not None and user.is_authenticated
+    return AccessLog.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "system",
+        resident=resident,
+        resident_ref=resident.pk,
+        action=action,
+    )
+
+
+def _phone(resident: Resident) -> str:
+    return str(resident.phone) if resident.phone else ""
+
+
+def resident_export(resident: Resident) -> dict[str, Any]:
+    """Everything we hold about a resident, for a right-of-access request."""
+    phone = _phone(resident)
+    requests = resident.requests.select_related("district", "assigned_volunteer").order_by(
+        "created_at"
+    )
+    return {
+        "exported_at": timezone.now(),
+        "resident": {
+            "name": resident.name,
+            "phone": phone,
+            "address": resident.address,
+            "district": resident.district.name if resident.district else "",
+            "language": resident.language,
+            "risk_flags": resident.risk_flags,
+            "consent_at": resident.consent_at,
+            "consent_version": resident.consent_version,
+            "internal_notes": resident.internal_notes,
+            "registered_at": resident.created_at,
+            "anonymised_at": resident.anonymised_at,
+        },
+        "requests": [
+            {
+                "code": r.code,
+                "kind": r.get_kind_display(),
+                "status": r.get_status_display(),
+                "task_text": r.task_text,
+                "internal_notes": r.internal_notes,
+                "channel": r.get_channel_display(),
+                "created_at": r.created_at,
+                "closed_at": r.closed_at,
+                "volunteer_first_name": r.assigned_volunteer.first_name
+                if r.assigned_volunteer
+                else "",
+                "timeline": [
+                    {"at": e.at, "what": e.get_kind_display(), "text": e.text}
+                    for e in r.timeline.all()
+                ],
+            }
+            for r in requests
+        ],
+        "messages": [
+            {"at": m.created_at, "direction": m.get_direction_display(), "body": m.body}
+            for m in Message.objects.filter(phone=phone).order_by("created_at")
+        ]
+        if phone
+        else [],
+        "access_log": [
+            {"at": entry.at, "by": entry.username, "action": entry.get_action_display()}
+            for entry in AccessLog.objects.filter(resident_ref=resident.pk)
+        ],
+    }
+
+
+def resident_export_json(resident: Resident) -> str:
+    return json.dumps(
+        resident_export(resident), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
+
+
+@transaction.atomic
+def resident_anonymise(*, resident: Resident, now: dt.datetime | None = None) -> None:
+    """Remove what identifies the resident, keep what the statistics need."""
+    phone = _phone(resident)
+    if phone:
+        Message.objects.filter(phone=phone).update(body="", phone="", payload={})
+    requests = HelpRequest.objects.filter(resident=resident)
+    TimelineEvent.objects.filter(request__in=requests).update(text="", data={}, actor_label="")
+    Callback.objects.filter(request__in=requests).update(outcome="")
+    requests.update(task_text="", internal_notes="", safe_callback_note="", escalation_reason="")
+    Resident.objects.filter(pk=resident.pk).update(
+        name="",
+        address="",
+        phone=None,
+        lat=None,
+        lon=None,
+        internal_notes="",
+        anonymised_at=now or timezone.now(),
+    )
+    resident.refresh_from_db()
+
+
+def residents_due(*, now: dt.datetime | None = None) -> "list[Resident]":
+    """Residents whose requests are all closed, the last one longer ago than the retention
+    period, and residents who never made a request and were registered that long ago."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
+    candidates = (
+        Resident.objects.filter(anonymised_at__isnull=True)
+        .exclude(requests__status__in=HelpRequest.OPEN_STATUSES)
+        .annotate(last_closed=Max("requests__closed_at"), last_created=Max("requests__created_at"))
+        .filter(
+            Q(last_closed__lte=cutoff)
+            | Q(last_created__isnull=True, created_at__lte=cutoff)
+            | Q(last_closed__isnull=True, last_created__lte=cutoff)
+        )
+    )
+    return list(candidates)
+
+
+def anonymise_due(*, now: dt.datetime | None = None) -> int:
+    count = 0
+    for resident in residents_due(now=now):
+        resident_anonymise(resident=resident, now=now)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def resident_delete(*, resident: Resident, user: AbstractBaseUser | None) -> str:
+    """Erase a resident on request. Open requests are cancelled; a resident with requests is
+    anonymised (the requests stay, anonymous, for the statistics the municipality must keep);
+    one without is deleted. The access log keeps the entry. Returns "deleted" or
+    "anonymised"."""
+    from .services import helprequest_transition
+
+    access_log_record(user=user, resident=resident, action=AccessLog.Action.DELETE)
+    for request in resident.requests.filter(status__in=HelpRequest.OPEN_STATUSES):
+        helprequest_transition(
+            request=request,
+            to=HelpRequest.Status.CANCELLED,
+            actor=user,
+            text="Cancelled: the resident asked to be deleted.",
+        )
+    if resident.requests.exists():
+        resident_anonymise(resident=resident)
+        return "anonymised"
+    phone = _phone(resident)
+    if phone:
+        Message.objects.filter(phone=phone).delete()
+    resident.delete()
+    return "deleted"
+
+
+def _next_run(now: dt.datetime) -> dt.datetime:
+    """03:00 local time tomorrow: a quiet hour for the support line."""
+    local = timezone.localtime(now)
+    tomorrow = (local + dt.timedelta(days=1)).replace(hour=3, minute=0, second=0, microsecond=0)
+    return tomorrow
+
+
+def anonymise_schedule_ensure(*, now: dt.datetime | None = None) -> bool:
+    """Make sure exactly one daily anonymisation run is waiting. Safe to call from anywhere,
+    any number of times, from several processes: the check and the enqueue happen under a
+    lock (an advisory lock on PostgreSQL; SQLite's write transactions already queue). Returns
+    True when it scheduled a run."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('samhjalp-anonymise'))")
+        runs = DBTaskResult.objects.filter(task_path=anonymise_daily.module_path)
+        if runs.filter(status="READY").exists():
+            return False
+        run_after = _next_run(now or timezone.now())
+        # A day after the run that is finishing now, even if it ran late.
+        last = runs.order_by("-run_after").values_list("run_after", flat=True).first()
+        if last is not None and last.year < 9999:
+            run_after = max(run_after, last + dt.timedelta(days=1))
+        anonymise_daily.using(run_after=run_after).enqueue()
+        return True
+
+
+@task()
+def anonymise_daily() -> int:
+    """Anonymise what is due, then book tomorrow's run (never a second one)."""
+    count = anonymise_due()
+    anonymise_schedule_ensure()
+    return count

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import District, HelpRequest
+from notifications.phones import phone_is_mobile, phone_normalise
+
+from .models import Capacity, Volunteer
+
+
+class VolunteerForm(forms.ModelForm):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=40)
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "district",
+            "languages",
+            "skills",
+            "vetted",
+            "max_distance_km",
+            "max_open_tasks",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["phone"] = str(self.instance.phone)
+            self.initial["languages"] = sorted(self.instance.languages)
+            self.initial["skills"] = sorted(self.instance.skills)
+        self.fields["district"].required = True
+        self.fields["languages"].required = True
+
+    def clean_phone(self) -> str:
+        phone = phone_normalise(self.cleaned_data["phone"])
+        if not phone_is_mobile(phone):
+            raise forms.ValidationError(_("Volunteers get offers by SMS: enter a mobile number."))
+        taken = Volunteer.objects.filter(phone=phone).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This number is already registered as a volunteer."))
+        return phone
+
+    def save(self, commit: bool = True) -> Volunteer:
+        volunteer = super().save(commit=False)
+        district: District = self.cleaned_data["district"]
+        # A coordinator knows the district, not coordinates: start from its centre.
+        if volunteer.lat is None or "district" in self.changed_data:
+            volunteer.lat, volunteer.lon = district.lat, district.lon
+        if commit:
+            volunteer.save()
+        return volunteer
+
+
+class CapacityForm(forms.ModelForm):
+    class Meta:
+        model = Capacity
+        fields = ["kind", "district", "per_week"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["kind"].choices = [
+            (k.value, k.label)
+            for k in HelpRequest.Kind
+            if k not in HelpRequest.SENSITIVE_KINDS or organisation.takes_sensitive_cases
+        ]
+        self.fields["district"].empty_label = _("All districts we serve")
+
+    def clean(self):
+        data = super().clean()
+        clash = Capacity.objects.filter(
+            organisation=self.organisation, kind=data.get("kind"), district=data.get("district")
+        ).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Capacity for this task and district is already declared; change that row.")
+            )
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Volunteer list (CSV)"))

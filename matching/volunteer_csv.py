@@ -1,0 +1,315 @@
+"""Volunteer lists from the spreadsheets partner organisations keep.
+
+Reads `;` or `,` separated files, UTF-8 with or without a byte-order mark or Excel's
+Swedish export (cp1252, `;`, decimal comma), with Swedish or English column headers. Every
+row is checked before anything is saved (`volunteers_check`); `volunteers_import` then saves
+all valid rows, or nothing unless every row is valid, as the coordinator chooses.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.models import District, HelpRequest
+from notifications.phones import phone_is_mobile, phone_normalise
+
+from .models import SPOKEN_LANGUAGES, Organisation, Volunteer, skill_choices
+
+# The columns we read and write, with the headers people use for them (lower-cased).
+HEADERS = {
+    "first_name": ("förnamn", "fornamn", "first name", "firstname", "first_name", "given name"),
+    "last_name": ("efternamn", "last name", "lastname", "last_name", "surname", "family name"),
+    "phone": (
+        "telefon",
+        "mobil",
+        "mobilnummer",
+        "telefonnummer",
+        "phone",
+        "mobile",
+        "phone number",
+    ),
+    "district": ("kommundel", "stadsdel", "område", "district", "area"),
+    "languages": ("språk", "sprak", "languages", "language"),
+    "skills": ("uppdrag", "kan hjälpa med", "kompetens", "skills", "tasks", "task kinds"),
+    "vetted": ("kontrollerad", "granskad", "belastningsregister", "vetted", "checked"),
+    "max_distance_km": ("max avstånd (km)", "max avstånd", "max distance (km)", "max distance km"),
+    "max_open_tasks": ("max antal uppdrag", "max uppdrag", "max open tasks", "max tasks"),
+}
+EXPORT_HEADERS = {
+    "first_name": "Förnamn",
+    "last_name": "Efternamn",
+    "phone": "Telefon",
+    "district": "Kommundel",
+    "languages": "Språk",
+    "skills": "Uppdrag",
+    "vetted": "Kontrollerad",
+    "max_distance_km": "Max avstånd (km)",
+    "max_open_tasks": "Max antal uppdrag",
+}
+REQUIRED = ("first_name", "phone", "languages")
+YES = {"ja", "j", "yes", "y", "x", "1", "true", "sant"}
+NO = {"nej", "n", "no", "0", "false", "falskt", ""}
+MAX_BYTES = 1_000_000
+
+# Language and task names people write in their lists, besides the codes themselves.
+LANGUAGE_NAMES = {
+    "swedish": "sv",
+    "english": "en",
+    "engelska": "en",
+    "arabic": "ar",
+    "turkish": "tr",
+    "finnish": "fi",
+    "somali": "so",
+    "persian": "fa",
+    "farsi": "fa",
+    "dari": "fa",
+    "kurdish": "ku",
+    "tigrinya": "ti",
+    "polish": "pl",
+    "bosnian": "bs",
+    "spanish": "es",
+}
+SKILL_NAMES = {
+    "handla": "groceries",
+    "handling": "groceries",
+    "matinköp": "groceries",
+    "mat": "groceries",
+    "apotek": "pharmacy",
+    "apoteksärenden": "pharmacy",
+    "ärenden": "errand",
+    "ärende": "errand",
+    "errands": "errand",
+    "ringa upp": "callback",
+    "återuppringning": "callback",
+    "telefonvän": "phone_friend",
+    "phone friend": "phone_friend",
+    "skjuts": "transport",
+    "övrigt": "other",
+    "annat": "other",
+}
+
+
+class CsvError(ValidationError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowResult:
+    line: int
+    raw: dict[str, str]
+    values: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    delimiter: str
+    encoding: str
+    ignored_headers: list[str]
+
+    @property
+    def valid(self) -> list[RowResult]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def invalid(self) -> list[RowResult]:
+        return [row for row in self.rows if not row.ok]
+
+
+def csv_decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) first; Excel's Swedish export is cp1252."""
+    if len(data) > MAX_BYTES:
+        raise CsvError(_("The file is larger than 1 MB. Split it into smaller files."))
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return ";" if header.count(";") >= header.count(",") else ","
+
+
+def _lookup_tables() -> dict:
+    languages = {code: code for code, _name in SPOKEN_LANGUAGES}
+    languages.update({name.lower(): code for code, name in SPOKEN_LANGUAGES})
+    languages.update(LANGUAGE_NAMES)
+    skills = {code: code for code, _label in skill_choices()}
+    for kind in HelpRequest.Kind:
+        if kind.value in skills:
+            skills[str(kind.label).lower()] = kind.value
+    skills.update(SKILL_NAMES)
+    districts = {}
+    for district in District.objects.all():
+        districts[district.name.lower()] = district
+        districts[district.code.lower()] = district
+    return {"languages": languages, "skills": skills, "districts": districts}
+
+
+def _codes(cell: str, table: dict[str, str]) -> tuple[set[str], list[str]]:
+    found, unknown = set(), []
+    for part in re.split(r"[,;/|+]|\boch\b|\band\b", cell or ""):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name in table:
+            found.add(table[name])
+        else:
+            unknown.append(part.strip())
+    return found, unknown
+
+
+def _number(cell: str, kind: type, default):
+    text = (cell or "").strip().replace(",", ".").replace("\xa0", "").replace(" ", "")
+    if not text:
+        return default
+    return kind(float(text)) if kind is int else kind(text)
+
+
+def _row_check(line: int, raw: dict[str, str], tables: dict, seen: dict[str, int]) -> RowResult:
+    row = RowResult(line=line, raw=raw)
+    values = row.values
+    values["first_name"] = raw.get("first_name", "").strip()[:60]
+    values["last_name"] = raw.get("last_name", "").strip()[:60]
+    if not values["first_name"]:
+        row.errors.append(("name", _("First name is missing.")))
+    try:
+        phone = phone_normalise(raw.get("phone", ""))
+        if not phone_is_mobile(phone):
+            row.errors.append(("phone", _("%(phone)s is not a mobile number.") % {"phone": phone}))
+        elif phone in seen:
+            row.errors.append(
+                ("duplicate", _("Same phone number as line %(line)s.") % {"line": seen[phone]})
+            )
+        elif Volunteer.objects.filter(phone=phone).exists():
+            row.errors.append(("registered", _("Already registered as a volunteer.")))
+        seen.setdefault(phone, line)
+        values["phone"] = phone
+    except ValidationError as error:
+        row.errors.append(("phone", " ".join(error.messages)))
+    district_name = raw.get("district", "").strip()
+    values["district"] = tables["districts"].get(district_name.lower()) if district_name else None
+    if district_name and values["district"] is None:
+        row.errors.append(("district", _("Unknown district “%(name)s”.") % {"name": district_name}))
+    languages, unknown = _codes(raw.get("languages", ""), tables["languages"])
+    values["languages"] = languages
+    if unknown:
+        row.errors.append(
+            ("language", _("Unknown language: %(names)s.") % {"names": ", ".join(unknown)})
+        )
+    elif not languages:
+        row.errors.append(("language", _("No language given.")))
+    skills, unknown = _codes(raw.get("skills", ""), tables["skills"])
+    values["skills"] = skills
+    if unknown:
+        row.errors.append(("skill", _("Unknown task: %(names)s.") % {"names": ", ".join(unknown)}))
+    vetted = raw.get("vetted", "").strip().lower()
+    if vetted not in YES | NO:
+        row.errors.append(("vetted", _("Vetted must be yes or no.")))
+    values["vetted"] = vetted in YES
+    try:
+        values["max_distance_km"] = _number(raw.get("max_distance_km", ""), float, 5.0)
+        values["max_open_tasks"] = _number(raw.get("max_open_tasks", ""), int, 2)
+        if not (0 < values["max_distance_km"] <= 100 and 0 < values["max_open_tasks"] <= 20):
+            raise ValueError
+    except ValueError:
+        row.errors.append(("number", _("Max distance or max tasks is not a sensible number.")))
+    return row
+
+
+def volunteers_check(data: bytes) -> ImportReport:
+    """Read and check every row; saves nothing. CsvError when the file cannot be read at all."""
+    text, encoding = csv_decode(data)
+    if not text.strip():
+        raise CsvError(_("The file is empty."))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader)
+    columns, ignored = [], []
+    for name in header:
+        key = name.strip().lower()
+        field_name = next((f for f, aliases in HEADERS.items() if key in aliases), None)
+        columns.append(field_name)
+        if field_name is None and key:
+            ignored.append(name.strip())
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        raise CsvError(
+            _("Columns missing: %(columns)s.")
+            % {"columns": ", ".join(EXPORT_HEADERS[f] for f in missing)}
+        )
+    tables = _lookup_tables()
+    seen: dict[str, int] = {}
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        raw = {f: cell for f, cell in zip(columns, cells, strict=False) if f}
+        rows.append(_row_check(line, raw, tables, seen))
+    return ImportReport(rows=rows, delimiter=delimiter, encoding=encoding, ignored_headers=ignored)
+
+
+@transaction.atomic
+def volunteers_import(*, organisation: Organisation, data: bytes, all_or_nothing: bool) -> int:
+    """Check again (the list may have changed since the dry run) and save. Returns how many
+    were saved: 0 when all_or_nothing and any row has an error."""
+    report = volunteers_check(data)
+    if all_or_nothing and report.invalid:
+        return 0
+    saved = 0
+    for row in report.valid:
+        values = dict(row.values)
+        district = values["district"]
+        centre = district or organisation.districts.first() or District.objects.first()
+        try:
+            with transaction.atomic():
+                Volunteer.objects.create(
+                    organisation=organisation,
+                    lat=centre.lat if centre else 0.0,
+                    lon=centre.lon if centre else 0.0,
+                    **values,
+                )
+        except IntegrityError:
+            # Registered by someone else between the check and now.
+            if all_or_nothing:
+                raise CsvError(
+                    _("%(phone)s was registered meanwhile, so nothing was saved. Check again.")
+                    % {"phone": values["phone"]}
+                ) from None
+            continue
+        saved += 1
+    return saved
+
+
+def volunteers_export(organisation: Organisation) -> tuple[list[str], list[list]]:
+    rows = []
+    for v in organisation.volunteers.filter(is_active=True).select_related("district"):
+        rows.append(
+            [
+                v.first_name,
+                v.last_name,
+                str(v.phone),
+                v.district.name if v.district else "",
+                ", ".join(sorted(v.languages)),
+                ", ".join(sorted(v.skills)),
+                "ja" if v.vetted else "nej",
+                v.max_distance_km,
+                v.max_open_tasks,
+            ]
+        )
+    return list(EXPORT_HEADERS.values()), rows

@@ -1,0 +1,139 @@
+"""Volunteer lists as organisations keep them: every error kind, encodings, separators,
+all or nothing."""
+
+import pytest
+
+from matching.models import Volunteer
+from matching.volunteer_csv import CsvError, volunteers_check, volunteers_export, volunteers_import
+from tests.factories import district_make, mobile, organisation_make, volunteer_make
+
+pytestmark = pytest.mark.django_db
+
+SWEDISH_HEADER = "Förnamn;Efternamn;Telefon;Kommundel;Språk;Uppdrag;Kontrollerad;Max avstånd (km)"
+
+
+@pytest.fixture
+def alby():
+    return district_make(name="Alby", code="alby")
+
+
+@pytest.fixture
+def organisation(alby):
+    return organisation_make()
+
+
+def kinds(row) -> set[str]:
+    return {kind for kind, _message in row.errors}
+
+
+def test_swedish_excel_export_cp1252_semicolons_decimal_comma(alby):
+    text = (
+        f"{SWEDISH_HEADER}\r\n"
+        "Åsa;Öberg;070-111 22 33;Alby;svenska, arabiska;handla, apotek;ja;2,5\r\n"
+    )
+    report = volunteers_check(text.encode("cp1252"))
+    assert report.encoding == "cp1252" and report.delimiter == ";"
+    (row,) = report.rows
+    assert row.ok, row.errors
+    assert row.values["first_name"] == "Åsa" and row.values["last_name"] == "Öberg"
+    assert row.values["phone"] == "+46701112233"
+    assert row.values["languages"] == {"sv", "ar"}
+    assert row.values["skills"] == {"groceries", "pharmacy"}
+    assert row.values["max_distance_km"] == 2.5 and row.values["vetted"] is True
+    assert row.values["district"] == alby
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_with_and_without_bom_and_english_headers_with_commas(alby, bom):
+    text = 'First name,Last name,Phone,District,Languages,Skills\nEmre,Kaya,+46 70 222 33 44,alby,"tr, sv",groceries\n'
+    report = volunteers_check(bom + text.encode("utf-8"))
+    assert report.encoding == "utf-8" and report.delimiter == ","
+    (row,) = report.rows
+    assert row.ok, row.errors
+    assert row.values["languages"] == {"tr", "sv"}
+
+
+def test_every_error_kind_is_reported_per_row(alby):
+    taken = volunteer_make()
+    rows = [
+        SWEDISH_HEADER,
+        "Anna;A;not a number;Alby;sv;handla;ja;",  # bad phone
+        "Bo;B;08-123 456 78;Alby;sv;handla;ja;",  # landline: no SMS
+        "Cem;C;070-300 00 01;Atlantis;sv;handla;ja;",  # unknown district
+        "Dan;D;070-300 00 02;Alby;;handla;ja;",  # no language
+        "Eva;E;070-300 00 03;Alby;klingon;handla;ja;",  # unknown language
+        "Fia;F;070-300 00 04;Alby;sv;dykning;ja;",  # unknown skill
+        "Gun;G;070-300 00 02;Alby;sv;handla;ja;",  # same phone as Dan
+        f"Hans;H;{taken.phone};Alby;sv;handla;ja;",  # already registered
+        ";I;070-300 00 05;Alby;sv;handla;ja;",  # no first name
+        "Ida;J;070-300 00 06;Alby;sv;handla;kanske;",  # vetted neither yes nor no
+        "Jon;K;070-300 00 07;Alby;sv;handla;nej;tio",  # not a number
+        "Kim;L;070-300 00 08;Alby;sv;handla;nej;3",  # fine
+    ]
+    report = volunteers_check("\n".join(rows).encode())
+    found = [kinds(row) for row in report.rows]
+    assert found == [
+        {"phone"},
+        {"phone"},
+        {"district"},
+        {"language"},
+        {"language"},
+        {"skill"},
+        {"duplicate"},
+        {"registered"},
+        {"name"},
+        {"vetted"},
+        {"number"},
+        set(),
+    ]
+    assert [row.line for row in report.rows][:2] == [2, 3]
+    assert len(report.valid) == 1 and not Volunteer.objects.filter(first_name="Kim").exists()
+
+
+def test_a_file_without_required_columns_is_refused_as_a_whole():
+    with pytest.raises(CsvError, match="Telefon"):
+        volunteers_check(b"Namn;Adress\nAnna;Storgatan 1\n")
+    with pytest.raises(CsvError):
+        volunteers_check(b"")
+
+
+def test_all_or_nothing_saves_nothing_when_a_row_is_bad(alby, organisation):
+    data = f"{SWEDISH_HEADER}\nAnna;A;070-400 00 01;Alby;sv;handla;ja;\nBo;B;nope;Alby;sv;;ja;\n"
+    saved = volunteers_import(organisation=organisation, data=data.encode(), all_or_nothing=True)
+    assert saved == 0 and not Volunteer.objects.filter(organisation=organisation).exists()
+    saved = volunteers_import(organisation=organisation, data=data.encode(), all_or_nothing=False)
+    assert saved == 1
+    anna = Volunteer.objects.get(organisation=organisation)
+    assert anna.first_name == "Anna" and anna.district == alby
+    assert (anna.lat, anna.lon) == (alby.lat, alby.lon)
+
+
+def test_all_valid_rows_are_saved_in_all_or_nothing_mode(alby, organisation):
+    data = (
+        f"{SWEDISH_HEADER}\nAnna;A;070-400 00 11;Alby;sv;handla;ja;\nBo;B;070-400 00 12;;en;;nej;\n"
+    )
+    assert (
+        volunteers_import(organisation=organisation, data=data.encode(), all_or_nothing=True) == 2
+    )
+
+
+def test_export_reads_back_as_an_import_of_the_same_columns(alby, organisation):
+    volunteer_make(
+        organisation=organisation,
+        first_name="Åke",
+        phone=mobile(),
+        district=alby,
+        languages={"sv", "fi"},
+        skills={"groceries"},
+        max_distance_km=2.5,
+    )
+    header, rows = volunteers_export(organisation)
+    from helpdesk.csv_export import csv_response
+
+    body = csv_response("x.csv", header, rows).content
+    assert body.startswith(b"\xef\xbb\xbf") and b";" in body
+    Volunteer.objects.all().delete()
+    report = volunteers_check(body)
+    (row,) = report.rows
+    assert row.ok, row.errors
+    assert row.values["languages"] == {"sv", "fi"} and row.values["max_distance_km"] == 2.5
