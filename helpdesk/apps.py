@@ -12,11 +12,3 @@ class HelpdeskConfig(AppConfig):
         # Not limited to this app: the admin group needs every app's permissions, which
         # exist only once each app's own post_migrate has run.
         post_migrate.connect(role_groups_ensure, dispatch_uid="role_groups_ensure")
-        post_migrate.connect(_anonymise_schedule, sender=self, dispatch_uid="anonymise_schedule")
-
-
-def _anonymise_schedule(**kwargs) -> None:
-    """Book the daily anonymisation run once the tables exist (idempotent)."""
-    from helpdesk.privacy import anonymise_schedule_ensure
-
-    anonymise_schedule_ensure()

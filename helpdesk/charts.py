@@ -38,7 +38,8 @@ def bar_chart_svg(
             f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13">'
             f"{escape(label)}</text>"
             f'<rect x="{label_w}" y="{y + 4}" width="{value * scale:.1f}" height="{row_h - 8}" '
-            f'fill="{colour}"><title>{escape(label)}: {escape(bar_label)} {_fmt(value)}</title></rect>'
+            f'fill="{colour}"><title>{escape(label)}: {escape(bar_label)} {_fmt(value)}'
+            "</title></rect>"
             f'<text x="{label_w + value * scale + 4:.1f}" y="{y + 17}" font-size="12">'
             f"{_fmt(value)}</text>"
         )

@@ -1,3 +1,6 @@
+# SQL here is assembled from constants and model table names only; every value is a query
+# parameter.
+# ruff: noqa: S608
 """Needs against capacity: the figures behind the equity report.
 
 Every figure is computed from help requests and their timeline, never from counters kept on

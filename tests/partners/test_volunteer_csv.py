@@ -45,7 +45,10 @@ def test_swedish_excel_export_cp1252_semicolons_decimal_comma(alby):
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_utf8_with_and_without_bom_and_english_headers_with_commas(alby, bom):
-    text = 'First name,Last name,Phone,District,Languages,Skills\nEmre,Kaya,+46 70 222 33 44,alby,"tr, sv",groceries\n'
+    text = (
+        "First name,Last name,Phone,District,Languages,Skills\n"
+        'Emre,Kaya,+46 70 222 33 44,alby,"tr, sv",groceries\n'
+    )
     report = volunteers_check(bom + text.encode("utf-8"))
     assert report.encoding == "utf-8" and report.delimiter == ","
     (row,) = report.rows
