@@ -42,6 +42,22 @@ def access_log_record(
     )
 
 
+def consent_text() -> str:
+    """The wording residents agree to, in the active language, with the retention period."""
+    return str(settings.CONSENT_TEXT) % {"days": settings.ANONYMISE_AFTER_DAYS}
+
+
+def resident_consent_record(*, resident: Resident, at: dt.datetime | None = None) -> Resident:
+    """Record that the resident agreed to the current wording (settings.CONSENT_VERSION).
+    Call it from intake when the resident says yes."""
+    resident.consent_at = at or timezone.now()
+    resident.consent_version = settings.CONSENT_VERSION
+    Resident.objects.filter(pk=resident.pk).update(
+        consent_at=resident.consent_at, consent_version=resident.consent_version
+    )
+    return resident
+
+
 def _phone(resident: Resident) -> str:
     return str(resident.phone) if resident.phone else ""
 

@@ -24,16 +24,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import District, HelpRequest, Resident, TimelineEvent
+from .percentiles import RISK_FLAGS, percentiles_grouped
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
-RISK_FLAGS = ("is_70_plus", "lives_alone", "chronic_illness", "no_internet")
 # Kinds volunteers can take; referrals go to organisations, not to volunteer capacity.
 VOLUNTEER_KINDS = [k for k in HelpRequest.Kind.values if k not in HelpRequest.SENSITIVE_KINDS]
 
@@ -195,55 +194,6 @@ def _counts_rollup(fine: list[tuple], hours: list[tuple]) -> dict[tuple, list[in
     return totals
 
 
-def _nearest_rank(keys: np.ndarray, secs: np.ndarray) -> dict:
-    """{key: (median, 90th percentile)} of `secs` per key, by nearest rank: the value at rank
-    ceil(p * n) of the sorted times. One sort per grouping."""
-    if not len(keys):
-        return {}
-    order = np.lexsort((secs, keys))
-    keys, secs = keys[order], secs[order]
-    # Already sorted by key: the groups start where the key changes.
-    start = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
-    count = np.diff(np.append(start, len(keys)))
-    unique = keys[start]
-    p50 = secs[start + (count + 1) // 2 - 1]
-    p90 = secs[start + (9 * count + 9) // 10 - 1]
-    return {key.item(): (float(a), float(b)) for key, a, b in zip(unique, p50, p90, strict=True)}
-
-
-def _percentiles(rows: list[tuple]) -> dict[tuple, tuple[float, float]]:
-    """Percentiles of time to match for every grouping, from the matched requests' rows
-    (district, kind, language, channel, *risk flags, secs)."""
-    if not rows:
-        return {}
-    names: dict[str, int] = {}
-    columns = list(zip(*rows, strict=True))
-    district = np.array(columns[0], dtype=np.int64)
-    codes = [np.array([names.setdefault(v, len(names)) for v in col]) for col in columns[1:4]]
-    kind, language, channel = codes
-    flags = [np.array(col, dtype=bool) for col in columns[4 : 4 + len(RISK_FLAGS)]]
-    secs = np.array(columns[-1], dtype=float)
-    label = {code: name for name, code in names.items()}
-    result: dict[tuple, tuple[float, float]] = {}
-
-    def add(dim: str, keys: np.ndarray, mask=None, name=lambda k: (str(k), "")) -> None:
-        chosen = (keys, secs) if mask is None else (keys[mask], secs[mask])
-        for key, value in _nearest_rank(*chosen).items():
-            result[(dim, *name(key))] = value
-
-    add("cell", district * 1000 + kind, name=lambda k: (str(k // 1000), label[k % 1000]))
-    add("district", district)
-    add("kind", kind, name=lambda k: (label[k], ""))
-    add("total", np.zeros(len(secs), dtype=np.int64), name=lambda k: ("", ""))
-    add("language", language, name=lambda k: (label[k], ""))
-    add("channel", channel, name=lambda k: (label[k], ""))
-    zeros = np.zeros(len(secs), dtype=np.int64)
-    for flag, mask in zip(RISK_FLAGS, flags, strict=True):
-        add("risk", zeros, mask, name=lambda k, flag=flag: (flag, ""))
-    add("risk", zeros, ~np.logical_or.reduce(flags), name=lambda k: ("none", ""))
-    return result
-
-
 def report_window(days: int, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
     until = now or timezone.now()
     return until - dt.timedelta(days=days), until
@@ -272,7 +222,7 @@ def figures_grouped(*, since: dt.datetime, until: dt.datetime) -> dict[tuple, Fi
             times = cursor.fetchall()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
-    percentiles = _percentiles(times)
+    percentiles = percentiles_grouped(times)
     result = {}
     for (dim, k1, k2), (requests, matched, unmet, escalated) in _counts_rollup(fine, hours).items():
         p50, p90 = percentiles.get((dim, k1, k2), (None, None))

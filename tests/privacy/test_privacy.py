@@ -163,3 +163,15 @@ def test_deleting_a_resident_on_request(operator_client):
     assert not Resident.objects.filter(pk=without.pk).exists()
     # The log outlives the resident.
     assert AccessLog.objects.filter(resident_ref=without.pk, action="delete").exists()
+
+
+def test_consent_is_recorded_with_the_wording_version(settings):
+    from helpdesk.privacy import consent_text, resident_consent_record
+
+    settings.CONSENT_VERSION = "2026-02"
+    settings.ANONYMISE_AFTER_DAYS = 60
+    resident = resident_make()
+    resident_consent_record(resident=resident, at=NOW)
+    resident.refresh_from_db()
+    assert (resident.consent_at, resident.consent_version) == (NOW, "2026-02")
+    assert "60" in consent_text()

@@ -1,0 +1,56 @@
+"""Median and 90th percentile of time to match for every grouping of the needs report, by
+the nearest-rank method: the value at rank ceil(p * n) of the sorted times. numpy sorts
+each grouping once, which is several times faster than window functions per grouping."""
+
+import numpy as np
+
+RISK_FLAGS = ("is_70_plus", "lives_alone", "chronic_illness", "no_internet")
+
+
+def _nearest_rank(keys: np.ndarray, secs: np.ndarray) -> dict:
+    """{key: (median, 90th percentile)} of `secs` per key, by nearest rank: the value at rank
+    ceil(p * n) of the sorted times. One sort per grouping."""
+    if not len(keys):
+        return {}
+    order = np.lexsort((secs, keys))
+    keys, secs = keys[order], secs[order]
+    # Already sorted by key: the groups start where the key changes.
+    start = np.concatenate(([0], np.flatnonzero(keys[1:] != keys[:-1]) + 1))
+    count = np.diff(np.append(start, len(keys)))
+    unique = keys[start]
+    p50 = secs[start + (count + 1) // 2 - 1]
+    p90 = secs[start + (9 * count + 9) // 10 - 1]
+    return {key.item(): (float(a), float(b)) for key, a, b in zip(unique, p50, p90, strict=True)}
+
+
+def percentiles_grouped(rows: list[tuple]) -> dict[tuple, tuple[float, float]]:
+    """Percentiles of time to match for every grouping, from the matched requests' rows
+    (district, kind, language, channel, *risk flags, secs)."""
+    if not rows:
+        return {}
+    names: dict[str, int] = {}
+    columns = list(zip(*rows, strict=True))
+    district = np.array(columns[0], dtype=np.int64)
+    codes = [np.array([names.setdefault(v, len(names)) for v in col]) for col in columns[1:4]]
+    kind, language, channel = codes
+    flags = [np.array(col, dtype=bool) for col in columns[4 : 4 + len(RISK_FLAGS)]]
+    secs = np.array(columns[-1], dtype=float)
+    label = {code: name for name, code in names.items()}
+    result: dict[tuple, tuple[float, float]] = {}
+
+    def add(dim: str, keys: np.ndarray, mask=None, name=lambda k: (str(k), "")) -> None:
+        chosen = (keys, secs) if mask is None else (keys[mask], secs[mask])
+        for key, value in _nearest_rank(*chosen).items():
+            result[(dim, *name(key))] = value
+
+    add("cell", district * 1000 + kind, name=lambda k: (str(k // 1000), label[k % 1000]))
+    add("district", district)
+    add("kind", kind, name=lambda k: (label[k], ""))
+    add("total", np.zeros(len(secs), dtype=np.int64), name=lambda k: ("", ""))
+    add("language", language, name=lambda k: (label[k], ""))
+    add("channel", channel, name=lambda k: (label[k], ""))
+    zeros = np.zeros(len(secs), dtype=np.int64)
+    for flag, mask in zip(RISK_FLAGS, flags, strict=True):
+        add("risk", zeros, mask, name=lambda k, flag=flag: (flag, ""))
+    add("risk", zeros, ~np.logical_or.reduce(flags), name=lambda k: ("none", ""))
+    return result
