@@ -203,6 +203,10 @@ if not TWILIO_AUTH_TOKEN:
     # signature validation is exercised on every path, not only in production.
     TWILIO_AUTH_TOKEN = "console-development-token"  # noqa: S105 (console backend only)
 
+# Forms and webhooks are small; anything larger is refused with 400 before it is parsed.
+# (File uploads such as a volunteer CSV are counted separately, by FILE_UPLOAD_MAX_MEMORY_SIZE.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
+
 # Production hardening, on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -100,3 +100,11 @@ def test_no_credentials_in_the_repository():
             except (IsADirectoryError, FileNotFoundError):
                 continue
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_body_is_refused_before_it_is_parsed(client, settings):
+    response = client.post(
+        "/login/", {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "password": "y"}
+    )
+    assert response.status_code == 400
