@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from notifications.simulator import simulator_contacts_register
+
+        simulator_contacts_register(volunteer_phones)
+
+
+def volunteer_phones() -> list[tuple[str, str, str]]:
+    """Volunteers, for the SMS phone simulator."""
+    from .models import Volunteer
+
+    volunteers = Volunteer.objects.select_related("organisation").order_by("first_name")[:60]
+    return [(str(v.phone), f"{v} · {v.organisation}", "volunteer") for v in volunteers]
