@@ -7,3 +7,4 @@ forward. Owners of a message (an offer, a resident notice) act on failed/undeliv
 from django.dispatch import Signal
 
 message_status_changed = Signal()
+opt_out_changed = Signal()
