@@ -238,3 +238,10 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# Matching: offers go out in waves to the best few volunteers; each wave waits this long
+# (shorter when urgent) before the next; after the last wave the request goes to operators.
+MATCHING_WAVE_SIZE = envint("MATCHING_WAVE_SIZE", 3)
+MATCHING_OFFER_MINUTES = envint("MATCHING_OFFER_MINUTES", 20)
+MATCHING_OFFER_MINUTES_URGENT = envint("MATCHING_OFFER_MINUTES_URGENT", 10)
+MATCHING_MAX_WAVES = envint("MATCHING_MAX_WAVES", 3)
