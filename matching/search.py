@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from helpdesk.models import HelpRequest
 from notifications.models import OptOut
@@ -51,18 +51,18 @@ CONTINUITY_BONUS_KM = 3.0  # the phone friend the resident already knows
 SCORE_BASE = 10.0
 
 LANGUAGE_NAMES = {
-    "sv": gettext_lazy("Swedish"),
-    "en": gettext_lazy("English"),
-    "ar": gettext_lazy("Arabic"),
-    "tr": gettext_lazy("Turkish"),
-    "fi": gettext_lazy("Finnish"),
-    "so": gettext_lazy("Somali"),
-    "fa": gettext_lazy("Persian"),
-    "ku": gettext_lazy("Kurdish"),
-    "ti": gettext_lazy("Tigrinya"),
-    "pl": gettext_lazy("Polish"),
-    "bs": gettext_lazy("Bosnian"),
-    "es": gettext_lazy("Spanish"),
+    "sv": pgettext_lazy("speaks …", "Swedish"),
+    "en": pgettext_lazy("speaks …", "English"),
+    "ar": pgettext_lazy("speaks …", "Arabic"),
+    "tr": pgettext_lazy("speaks …", "Turkish"),
+    "fi": pgettext_lazy("speaks …", "Finnish"),
+    "so": pgettext_lazy("speaks …", "Somali"),
+    "fa": pgettext_lazy("speaks …", "Persian"),
+    "ku": pgettext_lazy("speaks …", "Kurdish"),
+    "ti": pgettext_lazy("speaks …", "Tigrinya"),
+    "pl": pgettext_lazy("speaks …", "Polish"),
+    "bs": pgettext_lazy("speaks …", "Bosnian"),
+    "es": pgettext_lazy("speaks …", "Spanish"),
 }
 
 
