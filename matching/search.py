@@ -151,8 +151,9 @@ def request_position(request: HelpRequest) -> tuple[float, float] | None:
     return None
 
 
-def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -> QuerySet:
-    """Every hard constraint that is not about distance, as one query."""
+def available_volunteers(queryset: QuerySet | None = None) -> QuerySet:
+    """Volunteers who can take something now: active, not paused, not opted out (by flag or
+    by the SMS side's own record) and with a free place, annotated with their load."""
 
     def offers_in(status: str) -> Coalesce:
         count = (
@@ -163,9 +164,9 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
         )
         return Coalesce(Subquery(count, output_field=IntegerField()), 0)
 
-    queryset = (
-        Volunteer.objects.filter(is_active=True, paused=False, opted_out=False)
-        .filter(skills__has=request.kind)
+    queryset = Volunteer.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(is_active=True, paused=False, opted_out=False)
         .exclude(Exists(OptOut.objects.filter(phone=OuterRef("phone"), opted_out=True)))
         # An offer waiting for an answer holds a place too, so a spike of requests does not
         # pile every offer on the same few nearby volunteers.
@@ -174,6 +175,14 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
             pending_offers=offers_in(Offer.Status.PENDING),
         )
         .filter(open_tasks__lt=F("max_open_tasks") - F("pending_offers"))
+    )
+
+
+def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -> QuerySet:
+    """Every hard constraint that is not about distance, as one query."""
+    queryset = (
+        available_volunteers()
+        .filter(skills__has=request.kind)
         .annotate(
             speaks=Case(
                 When(languages__has=request.language, then=Value(True)),
