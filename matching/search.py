@@ -106,13 +106,17 @@ def volunteers_near(
     cells = list(range(lat_cell(lat_min), lat_cell(lat_max) + 1))
     queryset = Volunteer.objects.all() if queryset is None else queryset
     columns = ("id", "lat", "lon", *values)
-    rows = queryset.filter(
-        lat_cell__in=cells,
-        lon__gte=lon_min,
-        lon__lte=lon_max,
-        lat__gte=lat_min,
-        lat__lte=lat_max,
-    ).values_list(*columns)
+    rows = (
+        queryset.filter(
+            lat_cell__in=cells,
+            lon__gte=lon_min,
+            lon__lte=lon_max,
+            lat__gte=lat_min,
+            lat__lte=lat_max,
+        )
+        .order_by()
+        .values_list(*columns)
+    )
     found = []
     for row in rows:
         distance = haversine_km(lat, lon, row[1], row[2])
