@@ -344,19 +344,14 @@ def _rating_store(
 
 
 def _cancel(message: Message, resident: Resident, open_requests, code: str) -> tuple[str, str]:
-    if not code:
-        only = list(open_requests[:2])
-        if len(only) == 1:
-            _record_in(only[0], message)
-            return texts.text_cancel_which(only[0]), only[0].language
-        if only:
-            _record_in(only[0], message)
-        return texts.text_cancel_not_found(resident.language, ""), resident.language
-    request = open_requests.filter(code=code).first()
+    request = open_requests.filter(code=code).first() if code else None
     if request is None:
+        # Kept on the request the resident most likely means, so an operator sees it.
         latest = open_requests.first() or resident.requests.order_by("-created_at").first()
         if latest is not None:
             _record_in(latest, message)
+        if not code and open_requests.count() == 1:
+            return texts.text_cancel_which(latest), latest.language
         return texts.text_cancel_not_found(resident.language, code), resident.language
     _record_in(request, message)
     if request.sensitive:

@@ -38,6 +38,6 @@ def resident_update_send(*, request: HelpRequest, body: str) -> None:
 
 def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) -> None:
     build = UPDATES.get(request.status)
-    if build is None or previous == request.status:
+    if build is None:
         return
     resident_update_send(request=request, body=build(request))
