@@ -239,6 +239,13 @@ LOGGING = {
     },
 }
 
+# Matching: offers go out in waves to the best few volunteers; each wave waits this long
+# (shorter when urgent) before the next; after the last wave the request goes to operators.
+MATCHING_WAVE_SIZE = envint("MATCHING_WAVE_SIZE", 3)
+MATCHING_OFFER_MINUTES = envint("MATCHING_OFFER_MINUTES", 20)
+MATCHING_OFFER_MINUTES_URGENT = envint("MATCHING_OFFER_MINUTES_URGENT", 10)
+MATCHING_MAX_WAVES = envint("MATCHING_MAX_WAVES", 3)
+
 # Residents texting in. Per number and day: how many requests texts may create, and how many
 # texts get a reply; past either, messages are kept for operators without a new request or
 # reply. A callback for an unknown or unclear text is due this many minutes after it came.

@@ -21,3 +21,15 @@ class HelpdeskConfig(AppConfig):
 
         inbound_handler_register(resident_sms_handle, order=20)
         helprequest_status_changed.connect(on_status_changed, dispatch_uid="resident_updates")
+
+        from notifications.simulator import simulator_contacts_register
+
+        simulator_contacts_register(resident_phones)
+
+
+def resident_phones() -> list[tuple[str, str, str]]:
+    """Residents with a phone, for the SMS phone simulator."""
+    from .models import Resident
+
+    residents = Resident.objects.exclude(phone=None).exclude(phone="").order_by("name")[:60]
+    return [(str(r.phone), r.name or str(r.phone), "resident") for r in residents]

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from matching.services import helprequest_match_enqueue, offers_withdraw
 from notifications.models import Message
 from notifications.phones import phone_mask, phone_try_normalise
 
@@ -277,24 +278,8 @@ def _create(message: Message, resident: Resident, *, is_new: bool) -> tuple[str,
             text="The SMS also mentions: " + ", ".join(kinds[1:]),
             actor_label="system",
         )
-    _matching_start(request)
-    return texts.text_request_created(request, matching=True), language
-
-
-def _matching_start(request: HelpRequest) -> None:
-    try:
-        from matching.services import helprequest_match_enqueue
-    except ImportError:
-        helprequest_match_enqueue = None
-    if helprequest_match_enqueue is None:
-        timeline_record(
-            request=request,
-            kind=TimelineEvent.Kind.NOTE,
-            text="Waiting for an operator to start matching.",
-            actor_label="system",
-        )
-        return
     helprequest_match_enqueue(request=request)
+    return texts.text_request_created(request, matching=True), language
 
 
 def _referral(message: Message, resident: Resident, open_requests) -> tuple[str, str]:
@@ -372,19 +357,11 @@ def _cancel(message: Message, resident: Resident, open_requests, code: str) -> t
                 actor_label=SMS,
                 text="Cancelled by the resident.",
             )
-            _offers_withdraw(request)
+            offers_withdraw(request=request, reason="cancelled by the resident by SMS")
     except InvalidTransition:
         # Closed by someone else a moment ago.
         return texts.text_cancel_not_found(resident.language, code), resident.language
     return texts.text_cancelled(request), request.language
-
-
-def _offers_withdraw(request: HelpRequest) -> None:
-    try:
-        from matching.services import offers_withdraw
-    except ImportError:
-        return
-    offers_withdraw(request=request)
 
 
 def _over_daily_requests(message: Message, resident: Resident) -> tuple[str, str]:

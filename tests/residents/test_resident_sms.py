@@ -72,12 +72,15 @@ def test_the_confirmation_tells_how_to_cancel_with_a_word_twilio_does_not_reserv
         assert "CANCEL" not in reply and "STOP" not in reply
 
 
-def test_a_clear_request_waits_for_matching_with_a_note(sms_in):
-    resident = resident_make()
-    sms_in(str(resident.phone), "handla")
-    request = only_request(resident)
-    assert request.status == S.NEW
-    assert request.timeline.filter(kind=TimelineEvent.Kind.NOTE).exists()
+def test_a_clear_request_starts_matching_and_an_unclear_one_does_not(sms_in, run_tasks):
+    volunteer_make()
+    clear, unclear = resident_make(), resident_make()
+    sms_in(str(clear.phone), "handla")
+    sms_in(str(unclear.phone), "hej?")
+    assert run_tasks() >= 1
+    assert only_request(clear).status == S.OFFERED
+    assert only_request(unclear).status == S.NEW
+    assert not only_request(unclear).offers.exists()
 
 
 def test_unclear_text_goes_to_triage_with_a_callback(sms_in):
