@@ -162,7 +162,8 @@ def _record_in(request: HelpRequest, message: Message, **data) -> None:
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.SMS_IN,
-        text=message.body,
+        # PostgreSQL refuses NUL; the gateway strips it, a message stored another way may not.
+        text=message.body.replace("\x00", ""),
         actor_label=SMS,
         data={"message_id": message.pk, **data},
     )

@@ -26,6 +26,8 @@ def resident_update_send(*, request: HelpRequest, body: str) -> None:
     # the person the resident fears, so nothing about it is ever texted unasked.
     if not phone or not phone_is_mobile(phone) or request.sensitive:
         return
+    # Unasked texts say who sends them, like matching's "a volunteer is coming".
+    body = f"Samhjälp: {body}"
     message = sms_send(to=phone, body=body, about=request, language=request.language)
     timeline_record(
         request=request,

@@ -9,11 +9,12 @@ _ids = itertools.count(1)
 
 
 def sms_receive(phone: str, body: str) -> tuple[Message, str | None]:
-    """What the SMS gateway does with an inbound text: store it, then dispatch it."""
+    """What the SMS gateway does with an inbound text: store it (without NUL, which PostgreSQL
+    refuses), then dispatch it."""
     message = Message.objects.create(
         direction=Message.Direction.INBOUND,
         phone=phone,
-        body=body,
+        body=body.replace("\x00", ""),
         status=Message.Status.RECEIVED,
         provider_id=f"SMtest{next(_ids):08d}",
     )
