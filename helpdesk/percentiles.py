@@ -28,14 +28,15 @@ def percentiles_grouped(rows: list[tuple]) -> dict[tuple, tuple[float, float]]:
     (district, kind, language, channel, *risk flags, secs)."""
     if not rows:
         return {}
-    names: dict[str, int] = {}
+    n = len(rows)
     columns = list(zip(*rows, strict=True))
-    district = np.array(columns[0], dtype=np.int64)
-    codes = [np.array([names.setdefault(v, len(names)) for v in col]) for col in columns[1:4]]
-    kind, language, channel = codes
-    flags = [np.array(col, dtype=bool) for col in columns[4 : 4 + len(RISK_FLAGS)]]
-    secs = np.array(columns[-1], dtype=float)
-    label = {code: name for name, code in names.items()}
+    district = np.fromiter(columns[0], dtype=np.int64, count=n)
+    # Text columns become small integer codes; `labels` turns a code back into its text.
+    labels, codes = np.unique(np.array(columns[1:4], dtype=str), return_inverse=True)
+    kind, language, channel = codes.reshape(3, n)
+    label = labels.tolist()
+    flags = [np.fromiter(col, dtype=bool, count=n) for col in columns[4 : 4 + len(RISK_FLAGS)]]
+    secs = np.fromiter(columns[-1], dtype=float, count=n)
     result: dict[tuple, tuple[float, float]] = {}
 
     def add(dim: str, keys: np.ndarray, mask=None, name=lambda k: (str(k), "")) -> None:

@@ -98,7 +98,8 @@ def _table(model) -> str:
 
 def _seconds_between(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+        # EXTRACT gives numeric, which reaches Python as Decimal: slow to sort by the thousand.
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)"
     if connection.vendor == "sqlite":
         return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
     raise NotImplementedError(
