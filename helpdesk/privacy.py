@@ -176,6 +176,8 @@ def resident_delete(*, resident: Resident, user: AbstractBaseUser | None) -> str
     anonymised (the requests stay, anonymous, for the statistics the municipality must keep);
     one without is deleted. The access log keeps the entry. Returns "deleted" or
     "anonymised"."""
+    from matching.services import offers_withdraw
+
     from .services import helprequest_transition
 
     access_log_record(user=user, resident=resident, action=AccessLog.Action.DELETE)
@@ -186,6 +188,7 @@ def resident_delete(*, resident: Resident, user: AbstractBaseUser | None) -> str
             actor=user,
             text="Cancelled: the resident asked to be deleted.",
         )
+        offers_withdraw(request=request, actor=user, reason="the resident asked to be deleted")
     if resident.requests.exists():
         resident_anonymise(resident=resident)
         return "anonymised"

@@ -45,21 +45,6 @@ def volunteer_open_tasks(volunteer: Volunteer) -> QuerySet[HelpRequest]:
 
 
 @transaction.atomic
-def volunteer_pause(*, volunteer: Volunteer) -> Volunteer:
-    """No new offers while paused. Tasks already accepted stay with the volunteer."""
-    Volunteer.objects.filter(pk=volunteer.pk).update(paused=True)
-    volunteer.paused = True
-    return volunteer
-
-
-@transaction.atomic
-def volunteer_resume(*, volunteer: Volunteer) -> Volunteer:
-    Volunteer.objects.filter(pk=volunteer.pk).update(paused=False)
-    volunteer.paused = False
-    return volunteer
-
-
-@transaction.atomic
 def volunteer_remove(*, volunteer: Volunteer) -> str:
     """Delete a volunteer who never did anything; deactivate one with history, so the
     requests and offers they were part of keep their record. Returns "deleted" or

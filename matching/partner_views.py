@@ -23,10 +23,9 @@ from .partner_services import (
     organisation_can_edit,
     organisation_get,
     organisations_visible,
-    volunteer_pause,
     volunteer_remove,
-    volunteer_resume,
 )
+from .services import volunteer_pause
 from .volunteer_csv import CsvError, volunteers_check, volunteers_export, volunteers_import
 
 PARTNER_ROLES = (COORDINATOR, OPERATOR, ADMIN)
@@ -99,10 +98,11 @@ def volunteer_action(request: HttpRequest, pk: int, volunteer_id: int, action: s
     if action not in ("pause", "resume", "remove"):
         raise Http404
     if action == "pause":
-        volunteer_pause(volunteer=volunteer)
+        # Accepted tasks stay with the volunteer; only new offers stop.
+        volunteer_pause(volunteer=volunteer, paused=True)
         messages.success(request, _("%(name)s is paused: no new offers.") % {"name": volunteer})
     elif action == "resume":
-        volunteer_resume(volunteer=volunteer)
+        volunteer_pause(volunteer=volunteer, paused=False)
         messages.success(request, _("%(name)s gets offers again.") % {"name": volunteer})
     elif action == "remove":
         try:

@@ -175,3 +175,17 @@ def test_consent_is_recorded_with_the_wording_version(settings):
     resident.refresh_from_db()
     assert (resident.consent_at, resident.consent_version) == (NOW, "2026-02")
     assert "60" in consent_text()
+
+
+def test_deleting_withdraws_pending_offers(operator_client):
+    from matching.models import Offer
+    from tests.factories import volunteer_make
+
+    request = helprequest_make()
+    helprequest_transition(request=request, to=S.MATCHING)
+    offer = Offer.objects.create(
+        request=request, volunteer=volunteer_make(), expires_at=request.created_at
+    )
+    operator_client.post(f"/privacy/residents/{request.resident.pk}/delete/", {"confirm": "yes"})
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.WITHDRAWN
