@@ -350,3 +350,18 @@ def test_opt_out_signal_mirrors_onto_the_volunteer():
     opt_out_changed.send(sender=OptOut, phone=str(volunteer.phone), opted_out=False)
     volunteer.refresh_from_db()
     assert not volunteer.opted_out
+
+
+def test_open_requests_are_matched_most_pressing_first():
+    from matching.services import helprequests_match_open
+
+    only = near(0.5, max_open_tasks=1)
+    calm = helprequest_make(urgency=HelpRequest.Urgency.LOW)
+    urgent = helprequest_make(
+        urgency=HelpRequest.Urgency.URGENT, resident=resident_make(is_70_plus=True)
+    )
+    outcomes = helprequests_match_open()
+    # The one volunteer's place goes to the urgent request; the calm one has nobody left.
+    assert Offer.objects.get(volunteer=only).request == urgent
+    assert status(calm) == HelpRequest.Status.ESCALATED
+    assert outcomes == {"offered": 1, "escalated": 1}
