@@ -56,7 +56,8 @@ Script = Callable[[int, Hit], object]
 class FakeTwilio:
     script: Script = field(default=lambda n, hit: "ok")
     respond_after: float = 0.0  # hold every accepted answer this long (a slow provider)
-    callbacks: bool = False  # post a signed "sent" callback as soon as a message is accepted
+    callbacks: bool = False  # post a signed status callback as soon as a message is accepted
+    callback_status: str = "sent"
     hang_seconds: float = 3.0
     port: int = 0
     hits: list[Hit] = field(default_factory=list)
@@ -121,7 +122,7 @@ class FakeTwilio:
         hit.sid = "SM" + uuid.uuid4().hex
         hit.outcome = "accepted"
         if self.callbacks and callback:
-            self.status_callback(callback, hit.sid, "sent")
+            self.status_callback(callback, hit.sid, self.callback_status)
         if self.respond_after:
             time.sleep(self.respond_after)
         body = {"sid": hit.sid, "status": "queued", "to": hit.to, "account_sid": ACCOUNT_SID}
