@@ -26,7 +26,7 @@ run: messages
 	$(PY) manage.py sms_sweep --schedule
 	@echo "Samhjälp on http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker)"
 	@$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application & web=$$!; \
-	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
+	$(PY) manage.py task_worker --interval 0.5 & worker=$$!; \
 	trap 'kill $$web $$worker 2>/dev/null' INT TERM; \
 	wait $$web $$worker; kill $$web $$worker 2>/dev/null; wait
 
@@ -35,7 +35,7 @@ web: messages
 
 worker: messages
 	$(PY) manage.py sms_sweep --schedule
-	$(PY) manage.py db_worker --interval 0.5
+	$(PY) manage.py task_worker --interval 0.5
 
 test: messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -191,7 +191,15 @@ class Stack:
     def worker(self, name: str = "worker") -> Process:
         return self.start(
             name,
-            [PY, "manage.py", "db_worker", "--interval", "0.1", "--no-reload", "--no-startup-delay"]
+            [
+                PY,
+                "manage.py",
+                "task_worker",
+                "--interval",
+                "0.1",
+                "--no-reload",
+                "--no-startup-delay",
+            ]
             + ["--queue-name", "*"],
         )
 
