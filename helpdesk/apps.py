@@ -13,6 +13,15 @@ class HelpdeskConfig(AppConfig):
         # exist only once each app's own post_migrate has run.
         post_migrate.connect(role_groups_ensure, dispatch_uid="role_groups_ensure")
 
+        from notifications.inbound import inbound_handler_register
+
+        from .resident_sms import resident_sms_handle
+        from .resident_updates import on_status_changed
+        from .signals import helprequest_status_changed
+
+        inbound_handler_register(resident_sms_handle, order=20)
+        helprequest_status_changed.connect(on_status_changed, dispatch_uid="resident_updates")
+
         from notifications.simulator import simulator_contacts_register
 
         simulator_contacts_register(resident_phones)

@@ -42,7 +42,7 @@ class OfferClosed(Exception):
 
 def _lock(request: HelpRequest) -> HelpRequest:
     return (
-        HelpRequest.objects.select_for_update()
+        HelpRequest.objects.select_for_update(of=("self",))
         .select_related("resident", "district")
         .get(pk=request.pk)
     )

@@ -13,6 +13,7 @@ from functools import lru_cache
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -23,10 +24,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from helpdesk.models import HelpRequest
 from notifications.models import OptOut
@@ -51,18 +52,18 @@ CONTINUITY_BONUS_KM = 3.0  # the phone friend the resident already knows
 SCORE_BASE = 10.0
 
 LANGUAGE_NAMES = {
-    "sv": gettext_lazy("Swedish"),
-    "en": gettext_lazy("English"),
-    "ar": gettext_lazy("Arabic"),
-    "tr": gettext_lazy("Turkish"),
-    "fi": gettext_lazy("Finnish"),
-    "so": gettext_lazy("Somali"),
-    "fa": gettext_lazy("Persian"),
-    "ku": gettext_lazy("Kurdish"),
-    "ti": gettext_lazy("Tigrinya"),
-    "pl": gettext_lazy("Polish"),
-    "bs": gettext_lazy("Bosnian"),
-    "es": gettext_lazy("Spanish"),
+    "sv": pgettext_lazy("speaks …", "Swedish"),
+    "en": pgettext_lazy("speaks …", "English"),
+    "ar": pgettext_lazy("speaks …", "Arabic"),
+    "tr": pgettext_lazy("speaks …", "Turkish"),
+    "fi": pgettext_lazy("speaks …", "Finnish"),
+    "so": pgettext_lazy("speaks …", "Somali"),
+    "fa": pgettext_lazy("speaks …", "Persian"),
+    "ku": pgettext_lazy("speaks …", "Kurdish"),
+    "ti": pgettext_lazy("speaks …", "Tigrinya"),
+    "pl": pgettext_lazy("speaks …", "Polish"),
+    "bs": pgettext_lazy("speaks …", "Bosnian"),
+    "es": pgettext_lazy("speaks …", "Spanish"),
 }
 
 
@@ -105,13 +106,17 @@ def volunteers_near(
     cells = list(range(lat_cell(lat_min), lat_cell(lat_max) + 1))
     queryset = Volunteer.objects.all() if queryset is None else queryset
     columns = ("id", "lat", "lon", *values)
-    rows = queryset.filter(
-        lat_cell__in=cells,
-        lon__gte=lon_min,
-        lon__lte=lon_max,
-        lat__gte=lat_min,
-        lat__lte=lat_max,
-    ).values_list(*columns)
+    rows = (
+        queryset.filter(
+            lat_cell__in=cells,
+            lon__gte=lon_min,
+            lon__lte=lon_max,
+            lat__gte=lat_min,
+            lat__lte=lat_max,
+        )
+        .order_by()
+        .values_list(*columns)
+    )
     found = []
     for row in rows:
         distance = haversine_km(lat, lon, row[1], row[2])
@@ -151,8 +156,9 @@ def request_position(request: HelpRequest) -> tuple[float, float] | None:
     return None
 
 
-def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -> QuerySet:
-    """Every hard constraint that is not about distance, as one query."""
+def available_volunteers(queryset: QuerySet | None = None) -> QuerySet:
+    """Volunteers who can take something now: active, not paused, not opted out (by flag or
+    by the SMS side's own record) and with a free place, annotated with their load."""
 
     def offers_in(status: str) -> Coalesce:
         count = (
@@ -163,9 +169,9 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
         )
         return Coalesce(Subquery(count, output_field=IntegerField()), 0)
 
-    queryset = (
-        Volunteer.objects.filter(is_active=True, paused=False, opted_out=False)
-        .filter(skills__has=request.kind)
+    queryset = Volunteer.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(is_active=True, paused=False, opted_out=False)
         .exclude(Exists(OptOut.objects.filter(phone=OuterRef("phone"), opted_out=True)))
         # An offer waiting for an answer holds a place too, so a spike of requests does not
         # pile every offer on the same few nearby volunteers.
@@ -174,6 +180,14 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
             pending_offers=offers_in(Offer.Status.PENDING),
         )
         .filter(open_tasks__lt=F("max_open_tasks") - F("pending_offers"))
+    )
+
+
+def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -> QuerySet:
+    """Every hard constraint that is not about distance, as one query."""
+    queryset = (
+        available_volunteers()
+        .filter(skills__has=request.kind)
         .annotate(
             speaks=Case(
                 When(languages__has=request.language, then=Value(True)),
@@ -191,27 +205,36 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
     return queryset
 
 
-def _cost(row: dict, *, speaks: bool, continuity: bool, now: datetime) -> tuple[float, list[str]]:
-    """The soft score of one candidate as a cost in km-equivalents, and its reasons."""
-    distance = row["distance_km"]
-    cost = distance
-    reasons = [_("%(km).1f km") % {"km": distance}]
+def _cost(row: dict, *, continuity: bool, now: datetime) -> float:
+    """The soft score of one candidate as a cost in km-equivalents (lower is better)."""
+    cost = row["distance_km"] + LOAD_PENALTY_KM * row["open_tasks"]
     if continuity:
         cost -= CONTINUITY_BONUS_KM
-        reasons.append(_("has helped this person before"))
-    if speaks:
+    if row["speaks"]:
         cost -= LANGUAGE_BONUS_KM
-        reasons.append(_("speaks %(language)s") % {"language": language_name(row["language"])})
+    last = row["last_task_at"]
+    days = REST_DAYS if last is None else max(0.0, (now - last).total_seconds() / 86400)
+    cost -= REST_BONUS_KM * min(days, REST_DAYS) / REST_DAYS
+    received, answered = row["offers_received"], row["offers_answered"]
+    if received >= RESPONSE_MIN_OFFERS:
+        cost += RESPONSE_PENALTY_KM * (1.0 - min(1.0, answered / received))
+    return cost
+
+
+def _reasons(row: dict, *, language: str, continuity: bool, now: datetime) -> list[str]:
+    """The same score in words, for the operator; built for the chosen few only."""
+    reasons = [_("%(km).1f km") % {"km": row["distance_km"]}]
+    if continuity:
+        reasons.append(_("has helped this person before"))
+    if row["speaks"]:
+        reasons.append(_("speaks %(language)s") % {"language": language_name(language)})
     load = row["open_tasks"]
-    cost += LOAD_PENALTY_KM * load
     reasons.append(ngettext("%(n)d open task", "%(n)d open tasks", load) % {"n": load})
     last = row["last_task_at"]
     if last is None:
-        cost -= REST_BONUS_KM
         reasons.append(_("no task yet"))
     else:
         days = max(0.0, (now - last).total_seconds() / 86400)
-        cost -= REST_BONUS_KM * min(days, REST_DAYS) / REST_DAYS
         if days < 1:
             reasons.append(_("last task today"))
         else:
@@ -222,11 +245,10 @@ def _cost(row: dict, *, speaks: bool, continuity: bool, now: datetime) -> tuple[
     received, answered = row["offers_received"], row["offers_answered"]
     if received >= RESPONSE_MIN_OFFERS:
         rate = min(1.0, answered / received)
-        cost += RESPONSE_PENALTY_KM * (1.0 - rate)
         reasons.append(_("answers %(pct)d %% of offers") % {"pct": round(rate * 100)})
     else:
         reasons.append(_("new to offers"))
-    return cost, reasons
+    return reasons
 
 
 def candidates_rank(
@@ -241,24 +263,55 @@ def candidates_rank(
     position = request_position(request)
     if position is None:
         return []
+    # The fixed yes/no rules go into the box query as plain column filters, cheap to build
+    # and to run; the rules that count offers are one grouped query over the few hundred
+    # volunteers left, and the opt-out list is checked for the chosen few (see below).
+    queryset = Volunteer.objects.filter(
+        is_active=True, paused=False, opted_out=False, skills__has=request.kind
+    ).annotate(languages_text=Cast("languages", output_field=CharField()))
+    if request.kind in HelpRequest.HOME_VISIT_KINDS:
+        queryset = queryset.filter(vetted=True)
+    if request.kind in HelpRequest.CONVERSATION_KINDS:
+        queryset = queryset.filter(languages__has=request.language)
     rows = volunteers_near(
         lat=position[0],
         lon=position[1],
         radius_km=request.radius_km,
-        queryset=eligible_volunteers(request, exclude_offered=exclude_offered),
+        queryset=queryset,
         values=(
-            "phone",
             "max_distance_km",
-            "open_tasks",
+            "max_open_tasks",
             "last_task_at",
             "offers_received",
             "offers_answered",
-            "speaks",
+            # As stored (",ar,sv,"): parsing a set per row costs more than the search.
+            "languages_text",
         ),
     )
     rows = [r for r in rows if r["distance_km"] <= r["max_distance_km"]]
     if not rows:
         return []
+    held = dict.fromkeys((r["id"] for r in rows), 0)
+    accepted = dict.fromkeys(held, 0)
+    for volunteer_id, status in Offer.objects.filter(
+        volunteer_id__in=list(held), status__in=[Offer.Status.ACCEPTED, Offer.Status.PENDING]
+    ).values_list("volunteer_id", "status"):
+        held[volunteer_id] += 1
+        accepted[volunteer_id] += status == Offer.Status.ACCEPTED
+    offered = (
+        set(request.offers.values_list("volunteer_id", flat=True))
+        if exclude_offered and request.pk
+        else set()
+    )
+    kept = []
+    for row in rows:
+        # Pending offers hold a place too, so a spike does not pile offers on a few people.
+        if held[row["id"]] >= row["max_open_tasks"] or row["id"] in offered:
+            continue
+        row["open_tasks"] = accepted[row["id"]]
+        row["speaks"] = f",{request.language}," in row["languages_text"]
+        kept.append(row)
+    rows = kept
     continuity = set()
     if request.kind == HelpRequest.Kind.PHONE_FRIEND:
         continuity = set(
@@ -268,32 +321,44 @@ def candidates_rank(
             ).values_list("volunteer_id", flat=True)
         )
     now = timezone.now()
-    scored = []
-    for row in rows:
-        row["language"] = request.language
-        cost, reasons = _cost(
-            row, speaks=bool(row["speaks"]), continuity=row["id"] in continuity, now=now
+    scored = sorted(
+        (
+            _cost(row, continuity=row["id"] in continuity, now=now),
+            row["distance_km"],
+            row["id"],
+            row,
         )
-        scored.append((cost, row["distance_km"], row["id"], row, reasons))
-    scored.sort(key=lambda s: s[:3])
-    chosen = []
-    for cost, distance, _id, row, reasons in scored:
-        if not _is_mobile(str(row["phone"])):
-            continue
-        chosen.append((cost, distance, row, reasons))
-        if len(chosen) == limit:
-            break
-    volunteers = Volunteer.objects.select_related("organisation").in_bulk(
-        [c[2]["id"] for c in chosen]
+        for row in rows
     )
+    # A landline or an opted-out number cannot get an offer. Checking a number is slow, so
+    # only the best few are checked, a little more than needed at a time.
+    chosen: list[tuple[float, dict, Volunteer]] = []
+    start = 0
+    while len(chosen) < limit and start < len(scored):
+        chunk = scored[start : start + limit - len(chosen) + 5]
+        start += len(chunk)
+        found = Volunteer.objects.select_related("organisation").in_bulk([c[2] for c in chunk])
+        stopped = set(
+            OptOut.objects.filter(
+                phone__in=[str(v.phone) for v in found.values()], opted_out=True
+            ).values_list("phone", flat=True)
+        )
+        for cost, _distance, pk, row in chunk:
+            phone = str(found[pk].phone)
+            if phone not in stopped and _is_mobile(phone):
+                chosen.append((cost, row, found[pk]))
+                if len(chosen) == limit:
+                    break
     return [
         Candidate(
-            volunteer=volunteers[row["id"]],
-            distance_km=round(distance, 3),
+            volunteer=volunteer,
+            distance_km=round(row["distance_km"], 3),
             score=round(SCORE_BASE - cost, 2),
-            reasons=reasons,
+            reasons=_reasons(
+                row, language=request.language, continuity=row["id"] in continuity, now=now
+            ),
             cost_km=cost,
             open_tasks=row["open_tasks"],
         )
-        for cost, distance, row, reasons in chosen
+        for cost, row, volunteer in chosen
     ]

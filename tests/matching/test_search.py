@@ -286,5 +286,5 @@ def test_many_volunteers_outside_the_box_are_never_read(django_assert_max_num_qu
     )
     near = volunteer_make(**north(1))
     request = helprequest_make()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert ids(candidates_rank(request=request)) == [near.pk]

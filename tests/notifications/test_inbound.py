@@ -27,7 +27,7 @@ def echo_handler():
         return f"got {message.body}"
 
     before = list(_handlers)
-    inbound_handler_register(echo, order=99)
+    inbound_handler_register(echo, order=1)
     yield seen
     _handlers[:] = before
 
@@ -182,7 +182,7 @@ def test_a_handler_failure_rolls_back_and_the_sweep_runs_it_again(client, run_ta
         return ""
 
     before = list(_handlers)
-    inbound_handler_register(flaky, order=98)
+    inbound_handler_register(flaky, order=1)
     try:
         signed_post(client, INBOUND, inbound_params(mobile(), "Hej"))
         run_tasks(raise_failures=False)

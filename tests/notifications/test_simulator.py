@@ -37,7 +37,7 @@ def test_operator_sees_a_phones_inbox_and_texts_back(operator_client, console, r
         return "Tack!"
 
     before = list(_handlers)
-    inbound_handler_register(record, order=97)
+    inbound_handler_register(record, order=1)
     try:
         page = operator_client.get("/sms/simulator/", {"phone": phone})
         assert page.status_code == 200
