@@ -1,6 +1,6 @@
 """PostgreSQL restarted under a running daphne and worker: both carry on without a restart
-of their own. Persistent connections (DATABASE_CONN_MAX_AGE) are the hard case: each process
-holds a connection the restart cuts, and Django's health check must replace it."""
+of their own. With the connection pool (DATABASE_POOL_MAX_SIZE), as recommended under daphne,
+every process holds open connections the restart cuts; each must be checked and replaced."""
 
 import uuid
 from urllib.parse import urlencode
@@ -27,7 +27,7 @@ def inbound(stack, body: str) -> tuple[int, str]:
 
 def test_web_and_worker_recover_from_a_postgres_restart(make_stack, private_postgres):
     stack = make_stack(database_url=private_postgres.url)
-    stack.env["DATABASE_CONN_MAX_AGE"] = "60"
+    stack.env["DATABASE_POOL_MAX_SIZE"] = "4"
     stack.manage("migrate", "--noinput", "-v0", timeout=120)
     web = stack.daphne()
     worker = stack.worker()
