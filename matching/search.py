@@ -332,26 +332,31 @@ def candidates_rank(
     )
     # A landline or an opted-out number cannot get an offer. Checking a number is slow, so
     # only the best few are checked, a little more than needed at a time.
-    chosen: list[tuple[float, dict, Volunteer]] = []
+    chosen: list[tuple[float, dict]] = []
     start = 0
     while len(chosen) < limit and start < len(scored):
         chunk = scored[start : start + limit - len(chosen) + 5]
         start += len(chunk)
-        found = Volunteer.objects.select_related("organisation").in_bulk([c[2] for c in chunk])
+        # The numbers as stored text: building model instances would parse each one.
+        phones = dict(
+            Volunteer.objects.filter(pk__in=[c[2] for c in chunk])
+            .annotate(phone_text=Cast("phone", output_field=CharField()))
+            .values_list("id", "phone_text")
+        )
         stopped = set(
-            OptOut.objects.filter(
-                phone__in=[str(v.phone) for v in found.values()], opted_out=True
-            ).values_list("phone", flat=True)
+            OptOut.objects.filter(phone__in=list(phones.values()), opted_out=True).values_list(
+                "phone", flat=True
+            )
         )
         for cost, _distance, pk, row in chunk:
-            phone = str(found[pk].phone)
-            if phone not in stopped and _is_mobile(phone):
-                chosen.append((cost, row, found[pk]))
+            if phones[pk] not in stopped and _is_mobile(phones[pk]):
+                chosen.append((cost, row))
                 if len(chosen) == limit:
                     break
+    found = Volunteer.objects.select_related("organisation").in_bulk([r["id"] for _c, r in chosen])
     return [
         Candidate(
-            volunteer=volunteer,
+            volunteer=found[row["id"]],
             distance_km=round(row["distance_km"], 3),
             score=round(SCORE_BASE - cost, 2),
             reasons=_reasons(
@@ -360,5 +365,5 @@ def candidates_rank(
             cost_km=cost,
             open_tasks=row["open_tasks"],
         )
-        for cost, row, volunteer in chosen
+        for cost, row in chosen
     ]
