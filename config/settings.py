@@ -112,6 +112,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_PATH") or None}
 
+# PostgreSQL under daphne: each request runs in a thread of its own, so persistent
+# connections (DATABASE_CONN_MAX_AGE) pile up one per thread and a burst exhausts the server's
+# max_connections. A bounded pool per process makes a burst wait for a connection instead;
+# with conn_health_checks Django has the pool check each connection before handing it out.
+DATABASE_POOL_MAX_SIZE = envint("DATABASE_POOL_MAX_SIZE", 0)
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": envint("DATABASE_POOL_TIMEOUT", 20),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when configured (any number of daphne processes), else in-memory.
