@@ -141,6 +141,9 @@ else:
 
 # Durable background work: django_tasks with the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# A task still RUNNING this many seconds after it started is taken to be abandoned by a dead
+# worker and queued again by the periodic sweep.
+TASK_LEASE = envint("TASK_LEASE", 600)
 
 # Cache: Redis when configured (shared by every process, so login throttling holds across
 # them), else per-process memory.
