@@ -10,37 +10,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from helpdesk.models import HelpRequest
+from notifications.bodies import sms_clean, sms_segments
 from notifications.phones import phone_display
 
 from .models import Offer, Volunteer
 
-GSM_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENDED = set("^{}\\[~]|€")
 MAX_OFFER_SEGMENTS = 2
 
 
-def sms_segments(text: str) -> int:
-    """How many segments `text` is sent as (GSM-7 when it can be, else UCS-2)."""
-    if all(c in GSM_BASIC or c in GSM_EXTENDED for c in text):
-        units = sum(2 if c in GSM_EXTENDED else 1 for c in text)
-        return 1 if units <= 160 else -(-units // 153)
-    # UCS-2 counts UTF-16 code units; characters outside the BMP (emoji) take two.
-    units = len(text.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
+def _segments(body: str) -> int:
+    """Segments as the gateway will send it (after its clean-up of look-alike characters)."""
+    return sms_segments(sms_clean(body))
 
 
 def _fit(build, text: str, max_segments: int) -> str:
     """build(text) with `text` shortened (with an ellipsis) until the SMS fits."""
     body = build(text)
-    if sms_segments(body) <= max_segments:
+    if _segments(body) <= max_segments:
         return body
     low, high = 0, len(text)
     while low < high:  # the longest prefix that fits
         mid = (low + high + 1) // 2
-        if sms_segments(build(text[:mid].rstrip() + "…")) <= max_segments:
+        if _segments(build(text[:mid].rstrip() + "…")) <= max_segments:
             low = mid
         else:
             high = mid - 1
@@ -76,12 +67,14 @@ def offer_text(offer: Offer, *, distance_km: float | None = None) -> str:
             "until": expires,
         }
 
+        full = _("Samhjälp #%(code)s: %(kind)s, %(place)s, %(km)s km from you, %(when)s.") % facts
+        tail = _("Reply 1 %(code)s to accept or 2 %(code)s to decline, by %(until)s.") % facts
+        if _segments(f"{full} {tail}") > MAX_OFFER_SEGMENTS:
+            # A long place name in a UCS-2 language: the place gives way before the code does.
+            full = _("Samhjälp #%(code)s: %(kind)s, %(km)s km from you, %(when)s.") % facts
+
         def build(task: str) -> str:
-            head = _("Samhjälp #%(code)s: %(kind)s, %(place)s, %(km)s km from you, %(when)s.") % (
-                facts
-            )
-            tail = _("Reply 1 %(code)s to accept or 2 %(code)s to decline, by %(until)s.") % facts
-            return f"{head} {task} {tail}" if task else f"{head} {tail}"
+            return f"{full} {task} {tail}" if task else f"{full} {tail}"
 
         return _fit(build, request.task_text.strip(), MAX_OFFER_SEGMENTS)
 

@@ -221,3 +221,23 @@ def volunteer_pause(*, volunteer: Volunteer, paused: bool) -> bool:
     return bool(
         Volunteer.objects.filter(pk=volunteer.pk).exclude(paused=paused).update(paused=paused)
     )
+
+
+def helprequests_match_open(*, limit: int = 200) -> dict[str, int]:
+    """Start matching for requests waiting without a wave, most pressing first (urgency, risk
+    flags, time waited, district weight: helpdesk.services.helprequest_priority), so that
+    when volunteers are scarce the first offers go where they matter most."""
+    from helpdesk.services import helprequest_priority
+
+    waiting = (
+        HelpRequest.objects.filter(status__in=[S.NEW, S.MATCHING], sensitive=False)
+        .exclude(offers__status=Offer.Status.PENDING)
+        .select_related("resident", "district")
+        .distinct()
+    )
+    ordered = sorted(waiting, key=lambda r: (-helprequest_priority(r), r.created_at))[:limit]
+    outcomes: dict[str, int] = {}
+    for request in ordered:
+        outcome = helprequest_match(request=request)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes

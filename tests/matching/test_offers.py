@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from helpdesk.models import HelpRequest, TimelineEvent
 from matching.models import Offer, Volunteer
-from matching.notices import sms_segments
 from matching.services import (
     OfferClosed,
     helprequest_assign,
@@ -20,6 +19,7 @@ from matching.services import (
     offers_send,
     offers_withdraw,
 )
+from notifications.bodies import sms_segments
 from notifications.models import Message
 from tests.factories import CENTRE, helprequest_make, landline, resident_make, volunteer_make
 
@@ -32,8 +32,27 @@ def near(km: float, **fields):
     return volunteer_make(lat=CENTRE[0] + km * KM_LAT, lon=CENTRE[1], **fields)
 
 
-def bodies_to(outbox, volunteer) -> list[str]:
-    return [m.body for m in outbox if m.phone == str(volunteer.phone)]
+def bodies_to(_outbox, volunteer) -> list[str]:
+    """What was queued to the volunteer (the gateway sends it from the worker)."""
+    return list(
+        Message.objects.filter(direction="out", phone=str(volunteer.phone))
+        .exclude(id__in=_seen)
+        .order_by("id")
+        .values_list("body", flat=True)
+    )
+
+
+_seen: list[int] = []
+
+
+@pytest.fixture(autouse=True)
+def _fresh_seen():
+    _seen.clear()
+
+
+def forget_sent() -> None:
+    """From here on, bodies_to() shows only what is queued after this point."""
+    _seen[:] = list(Message.objects.values_list("id", flat=True))
 
 
 @pytest.fixture
@@ -57,7 +76,7 @@ def test_first_wave_offers_the_top_three_by_sms(
     assert [o.volunteer for o in offers] == team[:3]
     assert {o.wave for o in offers} == {1}
     assert all(o.expires_at > timezone.now() + timedelta(minutes=19) for o in offers)
-    assert len(sms_outbox) == 3
+    assert Message.objects.filter(direction="out").count() == 3
     body = bodies_to(sms_outbox, team[0])[0]
     assert f"1 {request.code}" in body and f"2 {request.code}" in body
     assert "Handla mjölk" in body
@@ -165,7 +184,7 @@ def test_accept_wins_and_everyone_is_told(team, django_capture_on_commit_callbac
     request = helprequest_make(resident=resident, internal_notes="Diabetes, nyckel hos granne")
     helprequest_match(request=request)
     winner, *others = request.offers.order_by("-score")
-    sms_outbox.clear()
+    forget_sent()
     with django_capture_on_commit_callbacks(execute=True):
         offer_accept(offer=winner)
     request.refresh_from_db()
@@ -180,7 +199,7 @@ def test_accept_wins_and_everyone_is_told(team, django_capture_on_commit_callbac
         (taken,) = bodies_to(sms_outbox, other.volunteer)
         assert "already been taken" in taken or "redan" in taken
         assert "Storgatan" not in taken
-    (notice,) = [m.body for m in sms_outbox if m.phone == str(resident.phone)]
+    (notice,) = Message.objects.filter(phone=str(resident.phone)).values_list("body", flat=True)
     assert winner.volunteer.first_name in notice
     assert winner.volunteer.organisation.name in notice
     assert "will help you" in notice  # the resident's language, English here
@@ -350,3 +369,18 @@ def test_opt_out_signal_mirrors_onto_the_volunteer():
     opt_out_changed.send(sender=OptOut, phone=str(volunteer.phone), opted_out=False)
     volunteer.refresh_from_db()
     assert not volunteer.opted_out
+
+
+def test_open_requests_are_matched_most_pressing_first():
+    from matching.services import helprequests_match_open
+
+    only = near(0.5, max_open_tasks=1)
+    calm = helprequest_make(urgency=HelpRequest.Urgency.LOW)
+    urgent = helprequest_make(
+        urgency=HelpRequest.Urgency.URGENT, resident=resident_make(is_70_plus=True)
+    )
+    outcomes = helprequests_match_open()
+    # The one volunteer's place goes to the urgent request; the calm one has nobody left.
+    assert Offer.objects.get(volunteer=only).request == urgent
+    assert status(calm) == HelpRequest.Status.ESCALATED
+    assert outcomes == {"offered": 1, "escalated": 1}
