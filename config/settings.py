@@ -210,3 +210,11 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+
+# Live board. Without Redis, the web process polls the board's outbox this often (seconds) to
+# forward changes the worker made; 0 turns the relay off.
+BOARD_RELAY_INTERVAL = float(os.getenv("BOARD_RELAY_INTERVAL", "0.5"))
+# How long a board socket waits for a skipped event version before reading it from the outbox.
+BOARD_GAP_GRACE = float(os.getenv("BOARD_GAP_GRACE", "0.5"))
+# The version of the consent wording operators read to residents; stored with each consent.
+CONSENT_VERSION = os.getenv("CONSENT_VERSION", "2026-1")
