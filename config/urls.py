@@ -5,17 +5,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .login import ThrottledLoginView
 
 admin.site.site_header = "Samhjälp"
 admin.site.site_title = "Samhjälp"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

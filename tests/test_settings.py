@@ -76,3 +76,22 @@ def test_the_running_suite_uses_the_configured_database():
 
     expected = "postgresql" if os.getenv("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+@pytest.mark.redis
+def test_redis_url_gives_a_working_redis_channel_layer(client):
+    from channels.layers import get_channel_layer
+
+    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
+    assert client.get("/healthz").json()["checks"]["channel_layer"]["status"] == "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_holds_the_one_accepted_offer_rule_as_a_partial_unique_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "matching_offer")
+    rule = constraints["offer_one_accepted_per_request"]
+    assert rule["unique"] and rule["columns"] == ["request_id"]

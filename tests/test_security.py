@@ -1,0 +1,110 @@
+"""Login throttling, phone numbers masked in logs, production settings, no secrets in the repo."""
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.logging import MaskPhoneNumbers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_after_repeated_failures(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post("/login/", {"username": "olivia", "password": "wrong"})
+        assert response.status_code == 200
+    # Even the right password is refused now, with a message that says why.
+    response = client.post("/login/", {"username": "olivia", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "försök" in response.content.decode().lower() or "attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_successful_login_below_the_limit_works(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    client.post("/login/", {"username": "olivia", "password": "wrong"})
+    response = client.post("/login/", {"username": "olivia", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        ("sms to +46701234567 sent", "701234567"),
+        ("From=%2B46701234567&Body=hej", "701234567"),
+        ("caller 0046 70 123 45 67", "70 123 45"),
+        ("national 070-123 45 67 here", "123 45"),
+    ],
+)
+def test_phone_numbers_are_masked_in_logs(text, hidden, caplog):
+    logger = logging.getLogger("samhjalp.test")
+    record = logger.makeRecord("samhjalp.test", logging.INFO, __file__, 1, "%s", (text,), None)
+    MaskPhoneNumbers().filter(record)
+    assert hidden not in record.getMessage()
+    assert record.getMessage().count("*") >= 5
+
+
+def test_other_numbers_in_logs_are_left_alone():
+    record = logging.makeLogRecord({"msg": "request 4821 took 12.5 ms at 2026-11-23 14:00"})
+    MaskPhoneNumbers().filter(record)
+    assert record.getMessage() == "request 4821 took 12.5 ms at 2026-11-23 14:00"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SMS_"))},
+        "DJANGO_DEBUG": "False",
+        "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-key-with-enough-entropy-0123",
+        "DJANGO_ALLOWED_HOSTS": "samhjalp.example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_credentials_in_the_repository():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    secret = re.compile(r"\b(AC|SK)[0-9a-f]{32}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----")
+    offenders = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".py", ".txt", ".md", ".html", ".js", ".example", ".toml", ""}:
+            try:
+                if secret.search(path.read_text(errors="ignore")):
+                    offenders.append(name)
+            except (IsADirectoryError, FileNotFoundError):
+                continue
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_body_is_refused_before_it_is_parsed(client, settings):
+    response = client.post(
+        "/login/", {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "password": "y"}
+    )
+    assert response.status_code == 400
