@@ -11,10 +11,47 @@ from django.utils.translation import gettext as _
 
 from .models import Callback, HelpRequest, TimelineEvent
 from .realtime import board_publish
-from .services import helprequest_create, helprequest_transition, timeline_record
+from .services import (
+    helprequest_create,
+    helprequest_priority,
+    helprequest_transition,
+    timeline_record,
+)
 
 # A claim nobody acted on for this long is free again (the operator left, the call dropped).
 CLAIM_TIMEOUT = timedelta(minutes=30)
+
+
+def callback_create(*, request: HelpRequest, due_at: datetime, repeat_every_days=None) -> Callback:
+    callback = Callback.objects.create(
+        request=request, due_at=due_at, repeat_every_days=repeat_every_days
+    )
+    callback_due_schedule(callback=callback)
+    return callback
+
+
+def callback_due_schedule(*, callback: Callback) -> None:
+    from .tasks import callback_due_task
+
+    callback_due_task.using(run_after=callback.due_at).enqueue(callback_id=callback.pk)
+
+
+@transaction.atomic
+def callback_due_mark(*, callback_id: int) -> bool:
+    """A callback reached its due time: refresh the request's priority (it has waited) and
+    tell the boards, which show overdue calls on top. Nothing to do if it was done or moved."""
+    callback = (
+        Callback.objects.select_related("request__resident", "request__district")
+        .filter(pk=callback_id, done_at__isnull=True, due_at__lte=timezone.now())
+        .first()
+    )
+    if callback is None or not callback.request.is_open:
+        return False
+    request = HelpRequest.objects.select_for_update().get(pk=callback.request_id)
+    request.priority = helprequest_priority(request)
+    request.save(update_fields=["priority", "updated_at"])
+    board_publish(request=request, event="callback_due")
+    return True
 
 
 def callback_queue() -> QuerySet[Callback]:
@@ -83,7 +120,7 @@ def callback_next_create(*, callback: Callback, actor: AbstractBaseUser | None) 
     )
     due = callback.due_at + timedelta(days=callback.repeat_every_days)
     due = max(due, timezone.now() + timedelta(hours=1))
-    return Callback.objects.create(
+    return callback_create(
         request=following, due_at=due, repeat_every_days=callback.repeat_every_days
     )
 
@@ -97,6 +134,7 @@ def callback_reschedule(
     locked.claimed_by = None
     locked.claimed_at = None
     locked.save(update_fields=["due_at", "claimed_by", "claimed_at"])
+    callback_due_schedule(callback=locked)
     when = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
     text = _("Rescheduled to %(when)s") % {"when": when}
     timeline_record(

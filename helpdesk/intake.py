@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
 
-from .models import Callback, District, HelpRequest, Resident, TimelineEvent
+from .callbacks import callback_create
+from .models import District, HelpRequest, Resident, TimelineEvent
 from .services import helprequest_create, timeline_record
 
 RESIDENT_FIELDS = (
@@ -152,7 +153,7 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     )
     if request.kind == HelpRequest.Kind.CALLBACK:
         due = fields["window_start"] or timezone.now() + timedelta(hours=1)
-        Callback.objects.create(request=request, due_at=due)
+        callback_create(request=request, due_at=due)
     if send_summary and resident.phone and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
     matching = matching_services()

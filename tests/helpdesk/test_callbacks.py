@@ -89,3 +89,36 @@ def test_the_page_lists_the_queue(operator_client):
     callback_make()
     page = operator_client.get(reverse("callbacks")).content.decode()
     assert "Ring Greta" in page
+
+
+def test_a_callback_falling_due_moves_up_the_boards(operator_client, run_tasks):
+    from helpdesk.models import BoardEvent
+
+    operator_client.post(
+        reverse("intake"),
+        {
+            "token": "5f0c3c1e-8a0b-4a8e-9d7c-1b2a3c4d5e6f",
+            "phone": "070-174 06 20",
+            "language": "sv",
+            "kind": "callback",
+            "urgency": "1",
+            "window_start": "2020-01-01T10:00",
+            "consent": "on",
+        },
+    )
+    callback = Callback.objects.get()
+    before = BoardEvent.objects.count()
+    run_tasks()
+    event = BoardEvent.objects.order_by("-id").first()
+    assert BoardEvent.objects.count() == before + 1
+    assert (event.event, event.card["id"]) == ("callback_due", callback.request_id)
+    assert event.card["callback_due_at"] is not None
+
+
+def test_a_done_callback_falling_due_changes_nothing(operator):
+    from helpdesk.callbacks import callback_due_mark
+
+    callback = callback_make()
+    callback.done_at = timezone.now()
+    callback.save()
+    assert not callback_due_mark(callback_id=callback.pk)
