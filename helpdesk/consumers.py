@@ -10,6 +10,7 @@ were lost or are still committing, so the missing ones are read back from the ou
 """
 
 import asyncio
+import json
 import time
 
 from channels.db import database_sync_to_async
@@ -19,10 +20,24 @@ from django.conf import settings
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
 
 from .board import board_organisation_ids, board_state, card_for_organisations
-from .realtime import BOARD_GROUP, MISSING_TTL, board_events_since, board_relay_ensure
+from .realtime import (
+    MISSING_TTL,
+    board_events_since,
+    board_hub,
+    board_message,
+    board_relay_ensure,
+)
 
 # More missing versions than this and a fresh snapshot is cheaper than replaying them.
 MAX_REPLAY = 500
+
+
+def board_access(user) -> tuple[bool, list[int] | None]:
+    """One trip to the database thread pool at connect: many boards reconnect at once after
+    a restart, and each trip waits its turn."""
+    if not has_role(user, OPERATOR, COORDINATOR, ADMIN):
+        return False, None
+    return True, board_organisation_ids(user)
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -33,27 +48,27 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close()
             return
-        allowed = await database_sync_to_async(has_role)(user, OPERATOR, COORDINATOR, ADMIN)
+        allowed, self.organisation_ids = await database_sync_to_async(board_access)(user)
         if not allowed:
             await self.close()
             return
-        self.organisation_ids = await database_sync_to_async(board_organisation_ids)(user)
         self.seq = 0
         self.version = 0
         self.missing: dict[int, float] = {}
         self.visible: set[int] = set()
         self.gap_task: asyncio.Task | None = None
-        # Every socket follows the whole stream so it can see gaps; a coordinator's socket
-        # forwards only its organisations' events (filtered here, never in the browser).
-        self.groups_joined = [BOARD_GROUP]
-        await self.channel_layer.group_add(BOARD_GROUP, self.channel_name)
+        # Events that arrive while a snapshot is being read wait for it (see send_snapshot).
+        self.held: list[dict] | None = None
         await self.accept()
+        # Every socket follows the whole stream, through the process's hub, so it can see
+        # gaps; a coordinator's socket forwards only its organisations' events (filtered
+        # here, never in the browser).
+        board_hub().join(self)
         board_relay_ensure()
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        board_hub().leave(self)
         if getattr(self, "gap_task", None):
             self.gap_task.cancel()
 
@@ -62,16 +77,30 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({**content, "seq": self.seq})
 
     async def send_snapshot(self) -> None:
-        state = await database_sync_to_async(board_state)(self.scope["user"])
+        """Send the board as it is now. Events arriving meanwhile are held: sent before the
+        snapshot they would be overwritten by it; those newer than it follow it."""
+        self.held = []
+        try:
+            state = await database_sync_to_async(board_state)(self.scope["user"])
+        except Exception:
+            self.held = None
+            raise
+        held, self.held = self.held, None
         self.version = max(self.version, state["version"])
+        self.missing = {v: t for v, t in self.missing.items() if v > state["version"]}
         self.visible = {card["id"] for card in state["cards"]}
         await self.send_counted({"type": "snapshot", **state})
+        for message in held:
+            await self.board_event(message)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         if content.get("type") == "resync":
             await self.send_snapshot()
 
     async def board_event(self, message: dict) -> None:
+        if self.held is not None:
+            self.held.append(message)
+            return
         version = message["version"]
         if version in self.missing:
             del self.missing[version]
@@ -89,25 +118,25 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.forward(message)
 
     async def forward(self, message: dict) -> None:
-        card = message["card"]
+        card_id = message["card_id"]
         mine = self.organisation_ids
-        if mine is not None and not set(message["organisation_ids"]) & set(mine):
-            if card["id"] in self.visible:
+        if mine is None:
+            # Operators get the event as serialised once for every socket.
+            self.seq += 1
+            await self.send(text_data=f'{{"seq":{self.seq},{message["payload"][1:]}')
+            return
+        if not set(message["organisation_ids"]) & set(mine):
+            if card_id in self.visible:
                 # It left this organisation's hands: take it off their board, say nothing more.
-                self.visible.discard(card["id"])
+                self.visible.discard(card_id)
                 await self.send_counted(
-                    {"type": "event", "event": "removed", "card": {"id": card["id"]}}
+                    {"type": "event", "event": "removed", "card": {"id": card_id}}
                 )
             return
-        self.visible.add(card["id"])
-        await self.send_counted(
-            {
-                "type": "event",
-                "version": message["version"],
-                "event": message["event"],
-                "card": card_for_organisations(card, mine),
-            }
-        )
+        self.visible.add(card_id)
+        event = json.loads(message["payload"])
+        event["card"] = card_for_organisations(event["card"], mine)
+        await self.send_counted(event)
 
     def gap_schedule(self) -> None:
         if self.gap_task is None or self.gap_task.done():
@@ -128,14 +157,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 for row in rows:
                     if row.pk in self.missing:
                         del self.missing[row.pk]
-                        await self.forward(
-                            {
-                                "version": row.pk,
-                                "event": row.event,
-                                "card": row.card,
-                                "organisation_ids": row.organisation_ids,
-                            }
-                        )
+                        await self.forward(board_message(row))
             self.missing = {v: t for v, t in self.missing.items() if now - t < MISSING_TTL}
             if all(now - t >= grace for t in self.missing.values()):
                 # Only rolled-back (or very slow) ids left: keep them for a late arrival,

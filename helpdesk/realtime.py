@@ -8,6 +8,7 @@ and forwards what other processes (the worker) committed.
 """
 
 import asyncio
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -75,12 +76,18 @@ def board_card(request: HelpRequest) -> dict:
 
 
 def board_message(row: BoardEvent) -> dict:
+    """The channel-layer message for an outbox row. What browsers get is serialised here,
+    once: the layer copies a message for every socket, and a string copies for free."""
+    at = row.at.timestamp()
+    payload = {"type": "event", "version": row.pk, "at": at, "event": row.event, "card": row.card}
     return {
         "type": "board.event",
         "version": row.pk,
-        "event": row.event,
-        "card": row.card,
+        # When the change was written; lets a board (and the benchmark) see how late it is.
+        "at": at,
+        "card_id": row.card.get("id"),
         "organisation_ids": row.organisation_ids,
+        "payload": json.dumps(payload, separators=(",", ":")),
     }
 
 
@@ -184,3 +191,64 @@ def board_relay_ensure() -> None:
     if _relay_task is not None and not _relay_task.done() and _relay_task.get_loop() is loop:
         return
     _relay_task = loop.create_task(BoardRelay(interval).run())
+
+
+class BoardHub:
+    """This process's one subscription to the board group, fanned out to its sockets.
+
+    A channel per socket would cost a channel-layer message per socket per event (with Redis,
+    one pop each: 200 boards at 10 events/s is 2,000 round trips a second per process). One
+    channel per process costs one, and the fan-out is a loop over local sockets.
+    """
+
+    # channels_redis forgets group members after a day; rejoin well before that.
+    REJOIN_EVERY = 3600.0
+
+    def __init__(self) -> None:
+        self.sockets: set = set()
+        self.task: asyncio.Task | None = None
+
+    def join(self, socket) -> None:
+        self.sockets.add(socket)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+
+    def leave(self, socket) -> None:
+        self.sockets.discard(socket)
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        # The default prefix matters with Redis: every channel of a process shares one Redis
+        # list for that prefix; a channel of its own prefix would wait behind the sockets'.
+        channel = await layer.new_channel()
+        joined: float | None = None
+        while True:
+            if joined is None or time.monotonic() - joined > self.REJOIN_EVERY:
+                await layer.group_add(BOARD_GROUP, channel)
+                joined = time.monotonic()
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), self.REJOIN_EVERY)
+            except TimeoutError:
+                continue
+            except Exception:
+                log.exception("board hub receive failed")
+                await asyncio.sleep(1)
+                continue
+            for socket in list(self.sockets):
+                try:
+                    await socket.board_event(message)
+                except Exception:
+                    log.exception("board event v%s not forwarded", message.get("version"))
+
+
+_hubs: dict[asyncio.AbstractEventLoop, BoardHub] = {}
+
+
+def board_hub() -> BoardHub:
+    """The hub of the running event loop (one per process; tests run a loop each)."""
+    loop = asyncio.get_running_loop()
+    for stale in [other for other in _hubs if other.is_closed()]:
+        del _hubs[stale]
+    if loop not in _hubs:
+        _hubs[loop] = BoardHub()
+    return _hubs[loop]

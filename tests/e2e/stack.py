@@ -33,6 +33,7 @@ class Stack:
     directory: Path
     port: int = 0
     processes: list = field(default_factory=list)
+    extra_env: dict = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -48,6 +49,7 @@ class Stack:
             DJANGO_SETTINGS_MODULE="config.settings",
             LOG_LEVEL="WARNING",
         )
+        env.update(self.extra_env)
         return env
 
     def manage(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -83,9 +85,17 @@ class Stack:
         self.web_wait()
         return self
 
-    def web_process(self) -> subprocess.Popen:
+    def web_process(self, port: int | None = None) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(self.port)]
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port or self.port),
+            ]
             + ["config.asgi:application"],
             cwd=ROOT,
             env=self.env,

@@ -1,6 +1,7 @@
 """Two channel-layer instances on one Redis stand for two daphne processes: a board event
 sent through one reaches a board socket joined through the other."""
 
+import json
 import os
 import uuid
 
@@ -29,7 +30,7 @@ async def test_event_crosses_between_two_layer_instances():
     await web_a.group_send(BOARD_GROUP, board_message(row))
     received = await web_b.receive(channel)
     assert received["version"] == row.pk
-    assert received["card"]["code"] == request.code
+    assert json.loads(received["payload"])["card"]["code"] == request.code
     await web_b.group_discard(BOARD_GROUP, channel)
     await web_a.flush()
     await web_b.flush()
