@@ -23,6 +23,7 @@ messages: install
 run: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py sms_sweep --schedule
 	@echo "Samhjälp on http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker)"
 	@$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application & web=$$!; \
 	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
@@ -33,6 +34,7 @@ web: messages
 	$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application
 
 worker: messages
+	$(PY) manage.py sms_sweep --schedule
 	$(PY) manage.py db_worker --interval 0.5
 
 test: messages

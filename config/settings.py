@@ -239,6 +239,21 @@ LOGGING = {
     },
 }
 
+# Matching: offers go out in waves to the best few volunteers; each wave waits this long
+# (shorter when urgent) before the next; after the last wave the request goes to operators.
+MATCHING_WAVE_SIZE = envint("MATCHING_WAVE_SIZE", 3)
+MATCHING_OFFER_MINUTES = envint("MATCHING_OFFER_MINUTES", 20)
+MATCHING_OFFER_MINUTES_URGENT = envint("MATCHING_OFFER_MINUTES_URGENT", 10)
+MATCHING_MAX_WAVES = envint("MATCHING_MAX_WAVES", 3)
+
+# Residents texting in. Per number and day: how many requests texts may create, and how many
+# texts get a reply; past either, messages are kept for operators without a new request or
+# reply. A callback for an unknown or unclear text is due this many minutes after it came.
+RESIDENT_SMS_DAILY_REQUESTS = envint("RESIDENT_SMS_DAILY_REQUESTS", 3)
+RESIDENT_SMS_DAILY_REPLIES = envint("RESIDENT_SMS_DAILY_REPLIES", 10)
+RESIDENT_CALLBACK_DUE_MINUTES = envint("RESIDENT_CALLBACK_DUE_MINUTES", 30)
+RESIDENT_RATING_DAYS = envint("RESIDENT_RATING_DAYS", 7)
+
 # Live board. Without Redis, the web process polls the board's outbox this often (seconds) to
 # forward changes the worker made; 0 turns the relay off.
 BOARD_RELAY_INTERVAL = float(os.getenv("BOARD_RELAY_INTERVAL", "0.5"))

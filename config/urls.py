@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
+    path("voice/", include("helpdesk.voice_urls")),
     path("", include("matching.urls")),
     path("", include("helpdesk.urls")),
 ]

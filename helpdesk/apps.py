@@ -12,3 +12,24 @@ class HelpdeskConfig(AppConfig):
         # Not limited to this app: the admin group needs every app's permissions, which
         # exist only once each app's own post_migrate has run.
         post_migrate.connect(role_groups_ensure, dispatch_uid="role_groups_ensure")
+
+        from notifications.inbound import inbound_handler_register
+
+        from .resident_sms import resident_sms_handle
+        from .resident_updates import on_status_changed
+        from .signals import helprequest_status_changed
+
+        inbound_handler_register(resident_sms_handle, order=20)
+        helprequest_status_changed.connect(on_status_changed, dispatch_uid="resident_updates")
+
+        from notifications.simulator import simulator_contacts_register
+
+        simulator_contacts_register(resident_phones)
+
+
+def resident_phones() -> list[tuple[str, str, str]]:
+    """Residents with a phone, for the SMS phone simulator."""
+    from .models import Resident
+
+    residents = Resident.objects.exclude(phone=None).exclude(phone="").order_by("name")[:60]
+    return [(str(r.phone), r.name or str(r.phone), "resident") for r in residents]

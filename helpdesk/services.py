@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .models import HelpRequest, Resident, TimelineEvent
 from .realtime import board_publish
+from .signals import helprequest_status_changed
 
 URGENCY_WEIGHT = {
     HelpRequest.Urgency.LOW: 0.0,
@@ -135,6 +136,9 @@ def helprequest_transition(
         to_status=to,
     )
     board_publish(request=locked, event="status")
+    helprequest_status_changed.send(
+        sender=HelpRequest, request=locked, previous=previous, actor_label=actor_label
+    )
     # Keep the caller's object in step with the database.
     request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked

@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from notifications.inbound import inbound_handler_register
+        from notifications.models import Message, OptOut
+        from notifications.signals import message_status_changed, opt_out_changed
+        from notifications.simulator import simulator_contacts_register
+
+        from .receivers import offer_message_status_changed, volunteer_opt_out_changed
+        from .replies import volunteer_reply
+
+        inbound_handler_register(volunteer_reply, order=10)
+        message_status_changed.connect(
+            offer_message_status_changed, sender=Message, dispatch_uid="matching_offer_status"
+        )
+        opt_out_changed.connect(
+            volunteer_opt_out_changed, sender=OptOut, dispatch_uid="matching_volunteer_opt_out"
+        )
+        simulator_contacts_register(volunteer_phones)
+
+
+def volunteer_phones() -> list[tuple[str, str, str]]:
+    """Volunteers, for the SMS phone simulator."""
+    from .models import Volunteer
+
+    volunteers = Volunteer.objects.select_related("organisation").order_by("first_name")[:60]
+    return [(str(v.phone), f"{v} · {v.organisation}", "volunteer") for v in volunteers]

@@ -3,7 +3,7 @@ portable, index-free LIKE on SQLite and PostgreSQL alike: `languages__has="ar"`.
 
 from django import forms
 from django.db import models
-from django.db.models import Lookup
+from django.db.models import Func, IntegerField, Lookup
 from django.db.models.query_utils import DeferredAttribute
 
 
@@ -83,3 +83,32 @@ class Has(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+class LatCell(Func):
+    """floor(latitude * 100) as an integer, written with built-in SQL only, so a generated
+    column needs no Python function registered on the connection (SQLite has no FLOOR of its
+    own before 3.35 and none at all when built without the math functions)."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(FLOOR({sql} * 100) AS integer)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # CAST truncates towards zero; subtracting one below zero makes it a floor.
+        scaled = f"({sql} * 100)"
+        return (
+            f"(CAST({scaled} AS INTEGER) - ({scaled} < CAST({scaled} AS INTEGER)))",
+            params * 3,
+        )
+
+
+def lat_cell(lat: float) -> int:
+    """The Python twin of LatCell, for building queries."""
+    import math
+
+    return math.floor(lat * 100)

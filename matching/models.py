@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from helpdesk.models import District, HelpRequest
+from helpdesk.models import District, HelpRequest, Language
 
-from .fields import CodeSetField
+from .fields import CodeSetField, LatCell
 
 # Languages volunteers speak. Residents are written to in the five of settings.LANGUAGES,
 # but a conversation (a callback, a phone friend) can be in any of these.
@@ -102,6 +102,16 @@ class Volunteer(models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
     lat = models.FloatField(_("latitude"), db_index=True)
     lon = models.FloatField(_("longitude"), db_index=True)
+    # A 0.01° band of latitude (about 1.1 km), kept by the database. With (lat_cell, lon)
+    # indexed, a bounding box becomes a few short index ranges on SQLite too, which otherwise
+    # uses an index for one of latitude or longitude only (see matching.search).
+    lat_cell = models.GeneratedField(
+        expression=LatCell("lat"), output_field=models.IntegerField(), db_persist=True
+    )
+    # The language offers and replies are written in: one of settings.LANGUAGES.
+    language = models.CharField(
+        _("SMS language"), max_length=8, choices=Language.choices, default=Language.SV
+    )
     max_distance_km = models.FloatField(default=5.0)
     max_open_tasks = models.PositiveSmallIntegerField(default=2)
     is_active = models.BooleanField(default=True)
@@ -111,10 +121,15 @@ class Volunteer(models.Model):
     )
     opted_out = models.BooleanField(default=False)
     last_task_at = models.DateTimeField(null=True, blank=True)
+    # The response record, a soft signal in ranking: offers received, and how many of them
+    # got an answer (accept or decline) before they expired.
+    offers_received = models.PositiveIntegerField(default=0)
+    offers_answered = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["first_name", "last_name"]
+        indexes = [models.Index(fields=["lat_cell", "lon"], name="volunteer_cell_lon")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

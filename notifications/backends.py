@@ -20,6 +20,20 @@ class SendResult:
     status: str = Message.Status.SENT
 
 
+class SendError(Exception):
+    """A send that did not go through, classified so the caller knows what to do next."""
+
+    RETRY = "retry"  # network trouble, the provider's 5xx, rate limiting: try again later
+    PERMANENT = "permanent"  # an invalid number or a refused request: trying again cannot help
+    OPTED_OUT = "opted-out"  # the recipient texted STOP to the provider (21610)
+
+    def __init__(self, kind: str, code: str, message: str) -> None:
+        super().__init__(f"{kind} {code}: {message}")
+        self.kind = kind
+        self.code = str(code)[:16]
+        self.message = str(message)[:255]
+
+
 class BaseBackend:
     def send(self, message: Message) -> SendResult:
         raise NotImplementedError
@@ -57,3 +71,8 @@ BACKENDS = {
 def get_backend() -> BaseBackend:
     path = BACKENDS.get(settings.SMS_BACKEND, settings.SMS_BACKEND)
     return import_string(path)()
+
+
+def backend_is_simulated() -> bool:
+    """True when nothing leaves the machine, so the phone simulator may play the handsets."""
+    return settings.SMS_BACKEND in ("console", "locmem")

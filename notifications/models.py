@@ -10,14 +10,18 @@ class Message(models.Model):
     Outbound statuses, in the order a message moves through them:
 
     - queued: stored, a send task is enqueued (or will be, by the sweep).
-    - sending: a worker has claimed the row and is talking to the provider.
+    - sending: a worker has claimed the row and is talking to the provider. A worker that
+      dies here leaves the row behind; `sms_sweep` puts it back to queued after a lease.
     - sent: the provider accepted it and gave us its id.
     - delivered: the handset confirmed it (a status callback).
     - undelivered / failed: the provider gave up; error_code says why.
     - refused: we never sent it (opted-out number, landline, invalid number).
 
-    Inbound messages are `received`. Status callbacks may come late, twice or out of order,
-    so a status only ever moves to a higher rank (see STATUS_RANK).
+    Inbound messages are `received`; provider_id holds Twilio's MessageSid, so a repeated
+    webhook finds its row, and claimed_at marks the one time its handlers ran.
+
+    Status callbacks may come late, twice or out of order, so a status only ever moves to a
+    higher rank (see STATUS_RANK).
     """
 
     class Direction(models.TextChoices):
@@ -59,6 +63,8 @@ class Message(models.Model):
     segments = models.PositiveSmallIntegerField(default=1)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When the pending task is due (a retry waits out its backoff); the sweep looks past it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
 
     about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
@@ -98,3 +104,14 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone}: {'opted out' if self.opted_out else 'opted in'}"
+
+
+class SweepSchedule(models.Model):
+    """The next run of a periodic task that reschedules itself. Only the task enqueued for
+    `next_run_at` may continue the chain, so duplicates die out instead of multiplying."""
+
+    name = models.CharField(max_length=40, unique=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_cache(settings):
+    """A private cache per test: with Redis the cache is shared by every test worker, and the
+    throttle counts failures per address, which all tests share (127.0.0.1)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"security-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.mark.django_db

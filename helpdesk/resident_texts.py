@@ -1,0 +1,165 @@
+"""What residents are told by SMS, in their language (sv, en, ar, tr, fi).
+
+Kept in one place so the replies to texts, the status updates and the volunteer's notice read
+as one voice. Words residents type back (the cancel word, digits for a rating) appear in the
+texts exactly as the parser in helpdesk.resident_sms reads them.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+from .languages import language_known
+from .models import HelpRequest
+from .safety import BRIS, EMERGENCY_NUMBER, KVINNOFRIDSLINJEN
+
+# The word that cancels a request, shown in every confirmation. Never CANCEL, STOP or END:
+# Twilio treats those as opting the number out of all our messages.
+CANCEL_WORD = {"sv": "AVBRYT", "en": "ABORT", "ar": "إلغاء", "tr": "İPTAL", "fi": "PERUUTA"}
+
+KIND_PHRASES = {
+    HelpRequest.Kind.GROCERIES: pgettext_lazy("resident sms", "shopping"),
+    HelpRequest.Kind.PHARMACY: pgettext_lazy("resident sms", "pharmacy pick-up"),
+    HelpRequest.Kind.CALLBACK: pgettext_lazy("resident sms", "a phone call"),
+    HelpRequest.Kind.PHONE_FRIEND: pgettext_lazy("resident sms", "someone to talk to"),
+    HelpRequest.Kind.TRANSPORT: pgettext_lazy("resident sms", "a ride"),
+    HelpRequest.Kind.ERRAND: pgettext_lazy("resident sms", "an errand"),
+}
+
+
+def _in(language: str, build) -> str:
+    with translation.override(language_known(language)):
+        return str(build())
+
+
+def text_request_created(request: HelpRequest, *, matching: bool) -> str:
+    def build() -> str:
+        params = {
+            "code": request.code,
+            "cancel": CANCEL_WORD[language_known(request.language)],
+            "kind": KIND_PHRASES.get(request.kind, ""),
+        }
+        if matching:
+            text = _(
+                "Thank you! Your request %(code)s (%(kind)s) is received. We are looking for "
+                "a volunteer and will text you when someone is coming."
+            )
+        else:
+            text = _(
+                "Thank you! Your request %(code)s is received. Someone from the support line "
+                "will contact you soon."
+            )
+        more = _("To cancel, reply %(cancel)s %(code)s.")
+        return f"{text % params} {more % params}"
+
+    return _in(request.language, build)
+
+
+def text_unknown_number(request: HelpRequest, *, languages: list[str]) -> str:
+    """For a number we do not know: in the guessed language, or Swedish and English both."""
+
+    def build() -> str:
+        return _(
+            "Thank you for your message. Your request number is %(code)s. Someone from the "
+            "support line will call you soon."
+        ) % {"code": request.code}
+
+    return "\n\n".join(_in(language, build) for language in languages)
+
+
+def text_followup(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _("Thank you, we have added your message to request %(code)s.") % {"code": request.code}
+        ),
+    )
+
+
+def text_cancelled(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _("Request %(code)s is cancelled. Text us again whenever you need help.")
+            % {"code": request.code}
+        ),
+    )
+
+
+def text_cancel_which(request: HelpRequest) -> str:
+    def build() -> str:
+        params = {"code": request.code, "cancel": CANCEL_WORD[language_known(request.language)]}
+        return _("To cancel request %(code)s, reply %(cancel)s %(code)s.") % params
+
+    return _in(request.language, build)
+
+
+def text_cancel_not_found(language: str, code: str) -> str:
+    if code:
+        return _in(
+            language,
+            lambda: _("We found no open request with number %(code)s.") % {"code": code},
+        )
+    return _in(language, lambda: _("You have no open request to cancel."))
+
+
+def text_rating_thanks(request: HelpRequest) -> str:
+    return _in(request.language, lambda: _("Thank you for your rating!"))
+
+
+def text_done(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _(
+                "Request %(code)s is done. Thank you for letting us help! How did it go? Reply "
+                "with a number from 1 (bad) to 5 (very good)."
+            )
+            % {"code": request.code}
+        ),
+    )
+
+
+def text_escalated(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _(
+                "We are still looking for someone to help with request %(code)s. The support "
+                "line will call you."
+            )
+            % {"code": request.code}
+        ),
+    )
+
+
+def text_over_cap(language: str) -> str:
+    return _in(
+        language,
+        lambda: _(
+            "We have received your messages. Further messages today go to the support line "
+            "without a reply."
+        ),
+    )
+
+
+def text_referral(request: HelpRequest, *, youth: bool) -> str:
+    """Neutral on purpose: no echo of what was written, nothing naming a danger, in case
+    someone else reads the phone. The numbers are what matters."""
+
+    def build() -> str:
+        helpline = f"BRIS {BRIS}" if youth else f"Kvinnofridslinjen {KVINNOFRIDSLINJEN}"
+        return _(
+            "Thank you, we have received your message (%(code)s). In an emergency, call "
+            "%(emergency)s. You can also call %(helpline)s, free, day and night. We will "
+            "contact you: when is a good time to call, and may we leave a message?"
+        ) % {"code": request.code, "emergency": EMERGENCY_NUMBER, "helpline": helpline}
+
+    return _in(request.language, build)
+
+
+def text_referral_followup(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: pgettext("resident sms", "Thank you, we have received your message."),
+    )

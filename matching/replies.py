@@ -1,0 +1,142 @@
+"""Volunteers answer offers by SMS: a digit and the offer code ("1 4821"), or a word in one
+of five languages. Registered with notifications.inbound at order 10, before residents.
+
+YES, START, STOP, HELP and the other Twilio keywords are never our codes: YES and START opt a
+number in at the carrier, STOP and CANCEL opt it out. START reaches us only after the SMS
+gateway has handled the opt-in; here it also ends a volunteer's pause.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from notifications.models import Message
+from notifications.phones import phone_try_normalise
+
+from . import notices
+from .models import Offer, Volunteer
+from .services import OfferClosed, offer_accept, offer_decline, offer_done, volunteer_pause
+
+ACCEPT, DECLINE, DONE, PAUSE, RESUME = "accept", "decline", "done", "pause", "resume"
+
+WORDS = {
+    ACCEPT: {"1", "ja", "ok", "okej", "accept", "evet", "kyllä", "kylla", "نعم"},
+    DECLINE: {"2", "nej", "no", "hayır", "hayir", "ei", "لا"},
+    DONE: {"3", "klar", "klart", "done", "tamam", "bitti", "valmis", "تم"},
+    PAUSE: {"paus", "pause", "mola", "tauko", "استراحة"},
+    RESUME: {"start", "resume", "fortsätt", "fortsatt", "devam", "jatka", "استئناف"},
+}
+ACTION_OF = {word: action for action, words in WORDS.items() for word in words}
+
+
+@dataclass(frozen=True)
+class Reply:
+    action: str | None
+    code: str = ""
+
+
+def _ascii_digits(text: str) -> str:
+    """Arabic-Indic and other digits as 0-9, so "١ ٤٨٢١" reads as "1 4821"."""
+    return "".join(
+        str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text
+    )
+
+
+def reply_parse(body: str) -> Reply:
+    """What a volunteer's SMS asks for. Unknown text gives Reply(None)."""
+    text = _ascii_digits(unicodedata.normalize("NFC", body or "")).casefold()
+    tokens = re.findall(r"\w+", text)
+    if not tokens:
+        return Reply(None)
+    first = tokens[0]
+    codes = [t for t in tokens[1:] if t.isdigit()]
+    if first in ACTION_OF:
+        return Reply(ACTION_OF[first], codes[0] if codes else "")
+    if first.isdigit() and len(tokens) > 1 and tokens[1] in ACTION_OF:
+        return Reply(ACTION_OF[tokens[1]], first)  # "4821 1", "4821 ja"
+    if first.isdigit() and len(first) >= 5 and first[0] in "123":
+        return Reply(ACTION_OF[first[0]], first[1:])  # "14821", typed without the space
+    return Reply(None)
+
+
+def _open_offers(volunteer: Volunteer, action: str) -> QuerySet:
+    status = Offer.Status.ACCEPTED if action == DONE else Offer.Status.PENDING
+    return volunteer.offers.filter(status=status).select_related("request").order_by("created_at")
+
+
+def _apply(offer: Offer, action: str) -> str:
+    """Carry out the answer; the reply text ("" when the service already texted)."""
+    volunteer = offer.volunteer
+    try:
+        if action == ACCEPT:
+            offer_accept(offer=offer)
+            return ""
+        if action == DECLINE:
+            offer_decline(offer=offer)
+            return notices.declined_text(offer)
+        offer_done(offer=offer)
+        return ""
+    except OfferClosed as closed:
+        offer = closed.offer
+        offer.volunteer = volunteer
+        return {
+            OfferClosed.TAKEN: notices.taken_text,
+            OfferClosed.EXPIRED: notices.expired_text,
+            OfferClosed.ALREADY_ACCEPTED: notices.accepted_text,
+            OfferClosed.ALREADY_DECLINED: notices.declined_text,
+            OfferClosed.ALREADY_DONE: notices.done_text,
+        }.get(closed.reason, notices.not_pending_text)(offer)
+
+
+def volunteer_reply(message: Message) -> str | None:
+    """The inbound handler: None when the sender is not a volunteer."""
+    phone = phone_try_normalise(message.phone)
+    volunteer = (
+        Volunteer.objects.select_related("organisation").filter(phone=phone).first()
+        if phone
+        else None
+    )
+    if volunteer is None:
+        return None
+    reply = reply_parse(message.body)
+    if reply.action == PAUSE:
+        volunteer_pause(volunteer=volunteer, paused=True)
+        return notices.paused_text(volunteer)
+    if reply.action == RESUME:
+        if volunteer_pause(volunteer=volunteer, paused=False):
+            return notices.resumed_text(volunteer)
+        # Not paused: a START the gateway has already answered needs no second reply.
+        return ""
+    if reply.action is None:
+        return notices.help_text(volunteer)
+    if reply.code:
+        offer = (
+            volunteer.offers.filter(code=reply.code)
+            .select_related("request")
+            .order_by("-created_at")
+            .first()
+        )
+        if offer is None:
+            return notices.unknown_code_text(volunteer, reply.code)
+    else:
+        offers = list(_open_offers(volunteer, reply.action)[:10])
+        if not offers:
+            return notices.nothing_open_text(volunteer)
+        if len(offers) > 1:
+            return notices.which_text(volunteer, [o.code for o in offers])
+        offer = offers[0]
+    offer.volunteer = volunteer
+    _message_about(message, offer)
+    return _apply(offer, reply.action)
+
+
+def _message_about(message: Message, offer: Offer) -> None:
+    """File the inbound SMS under the offer it answers, for the SMS log."""
+    if message.pk and message.about_id is None:
+        from django.contrib.contenttypes.models import ContentType
+
+        Message.objects.filter(pk=message.pk).update(
+            about_type=ContentType.objects.get_for_model(Offer), about_id=offer.pk
+        )

@@ -1,0 +1,111 @@
+"""Opt-out, opt-in and help keywords, Twilio's and local ones.
+
+A keyword counts only when it is the whole message (trimmed, any case), as Twilio matches
+them. None of these words is part of the volunteer reply protocol (digits, JA/NEJ/KLAR,
+EVET/HAYIR, KYLLÄ/EI, نعم/لا, PAUS/PAUSE), so an answer to an offer is never taken for STOP.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .bodies import sms_clean
+from .models import Message
+from .phones import phone_try_normalise
+from .services import optout_set
+
+STOP, START, HELP = "stop", "start", "help"
+
+# word -> (kind, language it tells us the sender speaks, or "" for Twilio's English words)
+KEYWORDS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit"], (STOP, "")),
+    **dict.fromkeys(["start", "unstop", "yes"], (START, "")),
+    **dict.fromkeys(["help", "info"], (HELP, "")),
+    # Swedish
+    **dict.fromkeys(["sluta", "avsluta", "avanmäl"], (STOP, "sv")),
+    "starta": (START, "sv"),
+    **dict.fromkeys(["hjälp", "hjalp"], (HELP, "sv")),
+    # Finnish
+    "lopeta": (STOP, "fi"),
+    "aloita": (START, "fi"),
+    "apua": (HELP, "fi"),
+    # Turkish
+    "dur": (STOP, "tr"),
+    **dict.fromkeys(["başla", "basla"], (START, "tr")),
+    **dict.fromkeys(["yardım", "yardim"], (HELP, "tr")),
+    # Arabic
+    **dict.fromkeys(["توقف", "أوقف", "اوقف"], (STOP, "ar")),
+    **dict.fromkeys(["ابدأ", "ابدا", "إبدأ"], (START, "ar")),
+    **dict.fromkeys(["مساعدة", "مساعده"], (HELP, "ar")),
+}
+
+# Twilio answers its own reserved words when Advanced Opt-Out is on; those answers are in
+# English, which is why a local START or HELP word still gets our reply in the sender's language.
+_TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$", re.UNICODE)
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")  # short vowels and tatweel
+
+
+def keyword_parse(body: str) -> tuple[str, str, str] | None:
+    """(kind, word, language) when the whole message is a keyword, else None."""
+    text = unicodedata.normalize("NFC", str(body or ""))
+    word = _ARABIC_MARKS.sub("", _TRIM.sub("", text)).casefold()
+    if not word or len(word) > 20:
+        return None
+    found = KEYWORDS.get(word)
+    if found is None:
+        return None
+    kind, language = found
+    return kind, word, language
+
+
+def sender_language(message: Message, keyword_language: str = "") -> str:
+    """The language to answer in: the keyword's own, else the language we last wrote to this
+    number in, else the default."""
+    if keyword_language:
+        return keyword_language
+    last = (
+        Message.objects.filter(phone=message.phone, direction=Message.Direction.OUTBOUND)
+        .exclude(language="")
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    codes = {code for code, _name in settings.LANGUAGES}
+    return last if last in codes else settings.LANGUAGE_CODE
+
+
+def help_text() -> str:
+    return _(
+        "Samhjälp Huddinge: help from volunteers for older residents, by SMS and phone. "
+        "Reply to an offer with its code. STOP ends messages, START resumes them."
+    )
+
+
+def opted_in_text() -> str:
+    return _("Samhjälp: you will get our messages again. Reply STOP to end them.")
+
+
+def keyword_handle(message: Message) -> tuple[str | None, str]:
+    """Apply a keyword: (reply text or None when the message is not a keyword, its language).
+
+    STOP gets no reply from us: the number is opted out, so nothing more may go to it.
+    """
+    parsed = keyword_parse(message.body)
+    # A sender without a valid number cannot be opted out or answered.
+    if parsed is None or phone_try_normalise(message.phone) != message.phone:
+        return None, ""
+    kind, word, keyword_language = parsed
+    if kind == STOP:
+        optout_set(phone=message.phone, opted_out=True, keyword=word)
+        return "", ""
+    language = sender_language(message, keyword_language)
+    if kind == START:
+        optout_set(phone=message.phone, opted_out=False, keyword=word)
+        text_of = opted_in_text
+    else:
+        text_of = help_text
+    with translation.override(language):
+        return sms_clean(text_of()), language

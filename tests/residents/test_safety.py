@@ -1,0 +1,165 @@
+import pytest
+
+from helpdesk.models import Callback, HelpRequest, Resident, TimelineEvent
+from helpdesk.safety import referral_organisation
+from helpdesk.services import helprequest_transition
+from matching.models import Offer
+from notifications.models import Message
+from tests.factories import (
+    district_make,
+    helprequest_make,
+    mobile,
+    organisation_make,
+    resident_make,
+    volunteer_make,
+)
+
+pytestmark = pytest.mark.django_db
+S = HelpRequest.Status
+
+DANGER = [
+    ("sv", "Min man slår mig"),
+    ("sv", "han hotar mig, jag är rädd"),
+    ("sv", "VALD hemma"),
+    ("en", "my husband hits me"),
+    ("en", "He threatens me"),
+    ("en", "violence at home"),
+    ("tr", "kocam beni dövüyor"),
+    ("tr", "siddet var"),
+    ("tr", "tehdit ediyor"),
+    ("fi", "mieheni lyö minua"),
+    ("fi", "väkivaltaa kotona"),
+    ("fi", "hän uhkaa minua"),
+    ("ar", "زوجي يضربني"),
+    ("ar", "عنف في البيت"),
+    ("ar", "تهديد"),
+]
+
+
+def referral_of(resident) -> HelpRequest:
+    return resident.requests.get(kind=HelpRequest.Kind.REFERRAL)
+
+
+@pytest.mark.parametrize("language, text", DANGER)
+def test_danger_words_make_a_sensitive_referral_with_a_neutral_reply(sms_in, language, text):
+    resident = resident_make(language=language)
+    reply = sms_in(str(resident.phone), text)
+
+    referral = referral_of(resident)
+    assert referral.sensitive is True and referral.status == S.NEW
+    assert referral.urgency == HelpRequest.Urgency.URGENT
+    assert Callback.objects.filter(request=referral).exists()
+    assert "112" in reply and "020-50 50 50" in reply
+    # Nothing of what they wrote comes back to the phone.
+    for word in text.split():
+        if len(word) > 3:
+            assert word not in reply
+
+
+def test_young_writers_get_the_childrens_helpline(sms_in):
+    resident = resident_make()
+    reply = sms_in(str(resident.phone), "pappa slår mig när jag kommer från skolan")
+    assert "116 111" in reply and "112" in reply
+    assert "020-50 50 50" not in reply
+
+
+def test_unknown_number_in_danger_gets_a_referral_in_its_language(sms_in):
+    phone = mobile()
+    reply = sms_in(phone, "kocam beni dövüyor")
+    resident = Resident.objects.get(phone=phone)
+    assert referral_of(resident).language == "tr"
+    assert "112" in reply
+
+
+def test_the_referral_goes_to_an_organisation_that_takes_sensitive_cases(sms_in):
+    district = district_make()
+    organisation_make(name="Idrottsklubben")
+    elsewhere = organisation_make(name="Annan jour", takes_sensitive_cases=True)
+    local = organisation_make(name="Kvinnojouren Huddinge", takes_sensitive_cases=True)
+    local.districts.add(district)
+    resident = resident_make(district=district)
+
+    sms_in(str(resident.phone), "han slår mig")
+    referral = referral_of(resident)
+    note = referral.timeline.get(kind=TimelineEvent.Kind.NOTE, data__referral=True)
+    assert note.data["organisation_id"] == local.pk
+    assert "Kvinnojouren Huddinge" in note.text
+    assert elsewhere.pk != local.pk
+
+
+def test_a_referral_with_no_sensitive_organisation_stays_with_the_support_line(sms_in):
+    organisation_make()
+    resident = resident_make()
+    sms_in(str(resident.phone), "violence")
+    note = referral_of(resident).timeline.get(data__referral=True)
+    assert note.data["organisation_id"] is None
+
+
+def test_referral_prefers_an_organisation_speaking_the_language():
+    organisation_make(name="A jour", takes_sensitive_cases=True, languages={"sv"})
+    arabic = organisation_make(name="B jour", takes_sensitive_cases=True, languages={"sv", "ar"})
+    referral = helprequest_make(kind=HelpRequest.Kind.REFERRAL, language="ar")
+    assert referral_organisation(referral) == arabic
+
+
+def test_no_volunteer_offer_is_ever_created_for_a_referral(sms_in, run_tasks):
+    volunteer_make(skills={"groceries", "callback", "phone_friend"})
+    resident = resident_make()
+    sms_in(str(resident.phone), "handla mat, men han slår mig")
+    sms_in(str(resident.phone), "snälla hjälp")
+    run_tasks()
+    referral = referral_of(resident)
+    assert resident.requests.count() == 1
+    assert not Offer.objects.exists()
+    assert referral.assigned_volunteer is None
+    # No matching was started for it either.
+    assert not referral.timeline.filter(text__icontains="matching").exists()
+
+
+def test_danger_while_another_request_is_open_never_joins_that_request(sms_in):
+    resident = resident_make()
+    groceries = helprequest_make(resident=resident, task_text="Handla mat")
+    sms_in(str(resident.phone), "han slår mig")
+    assert not groceries.timeline.filter(kind=TimelineEvent.Kind.SMS_IN).exists()
+    assert referral_of(resident).timeline.filter(kind=TimelineEvent.Kind.SMS_IN).exists()
+
+
+def test_replies_on_a_referral_are_kept_as_the_safe_callback_note(sms_in):
+    resident = resident_make()
+    sms_in(str(resident.phone), "han slår mig")
+    reply = sms_in(str(resident.phone), "Efter kl 10 när han har gått. Lämna inget meddelande.")
+    referral = referral_of(resident)
+    assert referral.safe_callback_note == "Efter kl 10 när han har gått. Lämna inget meddelande."
+    assert "10" not in reply and "meddelande" in reply.lower()
+
+
+def test_cancel_by_sms_does_not_close_a_referral(sms_in):
+    resident = resident_make()
+    sms_in(str(resident.phone), "han slår mig")
+    referral = referral_of(resident)
+    sms_in(str(resident.phone), f"AVBRYT {referral.code}")
+    referral.refresh_from_db()
+    assert referral.status == S.NEW
+    assert referral.timeline.filter(text__startswith="Cancellation asked").exists()
+
+
+def test_nothing_is_texted_about_a_referral_when_it_closes():
+    referral = helprequest_make(kind=HelpRequest.Kind.REFERRAL)
+    helprequest_transition(request=referral, to=S.DONE)
+    assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
+
+
+def test_a_referral_is_never_rated_by_sms(sms_in):
+    resident = resident_make()
+    referral = helprequest_make(resident=resident, kind=HelpRequest.Kind.REFERRAL)
+    helprequest_transition(request=referral, to=S.DONE)
+    sms_in(str(resident.phone), "5")
+    referral.refresh_from_db()
+    assert referral.rating is None
+
+
+@pytest.mark.parametrize("text", ["Jag valde mat", "loistava päivä", "hit the shops", "ara"])
+def test_ordinary_words_that_look_alike_are_not_danger(sms_in, text):
+    resident = resident_make()
+    sms_in(str(resident.phone), text)
+    assert not resident.requests.filter(sensitive=True).exists()
