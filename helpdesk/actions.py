@@ -46,7 +46,7 @@ def helprequest_text_resident(
 @transaction.atomic
 def helprequest_cancel(*, request: HelpRequest, actor: AbstractBaseUser, reason: str = "") -> None:
     matching = matching_services()
-    if matching is not None and request.status == HelpRequest.Status.OFFERED:
+    if matching is not None and request.status != HelpRequest.Status.NEW:
         matching.offers_withdraw(request=request, actor=actor, reason=reason)
     helprequest_transition(
         request=request, to=HelpRequest.Status.CANCELLED, actor=actor, text=reason

@@ -1,6 +1,7 @@
 """Two operators and a coordinator in real browsers (Debian's Chromium) against the real
-processes: A takes a request by phone, B's open board shows it without a reload, a volunteer
-accepts, and every open page follows; the coordinator sees only their organisation."""
+processes (daphne and the worker): A takes a request by phone, B's open board shows it without
+a reload, the worker offers it, a volunteer accepts in the phone simulator, and every open page
+follows; the coordinator sees only their organisation."""
 
 import os
 import shutil
@@ -21,29 +22,30 @@ ARGS = [
 ]
 SCREENSHOTS = Path(os.getenv("SCREENSHOT_DIR", "/tmp/samhjalp-screenshots"))
 
-# Until volunteers answer through the SMS simulator, the acceptance is made as the matching
-# service makes it, from another process: an accepted offer and the request assigned.
-ACCEPT = """
-from helpdesk.models import HelpRequest
-from helpdesk.services import helprequest_transition
-from matching.models import Offer, Volunteer
-from django.utils import timezone
-request = HelpRequest.objects.get(code="{code}")
-volunteer = Volunteer.objects.filter(organisation__name="{organisation}", is_active=True).first()
-Offer.objects.create(request=request, volunteer=volunteer, status="accepted",
-                     expires_at=timezone.now(), responded_at=timezone.now())
-helprequest_transition(request=request, to="assigned", assigned_volunteer=volunteer,
-                       actor_label=volunteer.first_name)
+# The volunteer with a pending offer for the request, and a coordinator login for their
+# organisation (created when the demo data has none).
+OFFERED_VOLUNTEER = """
+from django.contrib.auth.models import Group, User
+from matching.models import Offer
+offer = Offer.objects.filter(request__code="{code}", status="pending").select_related(
+    "volunteer__organisation").first()
+organisation = offer.volunteer.organisation
+user = organisation.coordinators.first()
+if user is None:
+    user = User.objects.create_user("coord-e2e", password="samhjalp-demo")
+    user.groups.add(Group.objects.get(name="coordinator"))
+    organisation.coordinators.add(user)
+print(offer.volunteer.phone, user.username, organisation.pk)
 """
 
 OTHER_ORGANISATION = """
 from helpdesk.models import HelpRequest
-from matching.models import Offer
-offer = Offer.objects.exclude(volunteer__organisation__name="Röda Korset Huddinge").exclude(
-    request__offers__volunteer__organisation__name="Röda Korset Huddinge"
-).exclude(request__assigned_volunteer__organisation__name="Röda Korset Huddinge").filter(
-    request__status__in=["offered", "assigned", "matching"]).first()
-print(offer.request.code, offer.request.pk)
+from django.db.models import Q
+mine = {organisation}
+request = HelpRequest.objects.filter(status__in=["offered", "assigned", "matching"]).exclude(
+    Q(offers__volunteer__organisation=mine) | Q(assigned_volunteer__organisation=mine)
+).first()
+print(request.code, request.pk)
 """
 
 
@@ -80,8 +82,6 @@ def test_two_operators_a_volunteer_and_a_coordinator(browser, stack):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     board_b = login(browser, stack, "operator2")
     board_b.wait_for_selector("#board-state.live")
-    coordinator = login(browser, stack, "coordinator")
-    coordinator.wait_for_selector("#board-state.live")
 
     # Operator A takes the call: the number typed as the caller says it.
     intake = login(browser, stack, "operator")
@@ -104,16 +104,27 @@ def test_two_operators_a_volunteer_and_a_coordinator(browser, stack):
     # B's board shows it without a reload, within 2 s of the save.
     card(board_b, code).wait_for(timeout=2000)
     assert time.monotonic() - saved < 2.0
-    assert card(board_b, code).locator("xpath=ancestor::section").get_attribute("data-status") in (
-        "new",
-        "matching",
-    )
-    # Not the coordinator's: nothing of theirs yet.
-    assert card(coordinator, code).count() == 0
+    # The worker matches it and offers it to a wave of volunteers by SMS.
+    offered = board_b.locator(f"[data-cards=offered] .card-item:has-text('#{code}')")
+    offered.wait_for(timeout=10000)
 
-    stack.shell(ACCEPT.format(code=code, organisation="Röda Korset Huddinge"))
-    assigned = board_b.locator(f"[data-cards=assigned] .card-item:has-text('#{code}')")
-    assigned.wait_for(timeout=3000)
+    phone, coordinator_name, organisation = (
+        stack.shell(OFFERED_VOLUNTEER.format(code=code)).strip().splitlines()[-1].split()
+    )
+    coordinator = login(browser, stack, coordinator_name)
+    coordinator.wait_for_selector("#board-state.live")
+    coordinator.locator(f"[data-cards=offered] .card-item:has-text('#{code}')").wait_for(
+        timeout=3000
+    )
+
+    # The volunteer accepts in the phone simulator: "1 <code>", through the signed webhook.
+    simulator = intake.context.new_page()
+    simulator.goto(f"{stack.base}/sms/simulator/?phone={phone}")
+    assert code in simulator.locator("#sim-thread").inner_text()
+    simulator.fill("#sim-body", f"1 {code}")
+    simulator.click("#sim-form button[type=submit]")
+
+    board_b.locator(f"[data-cards=assigned] .card-item:has-text('#{code}')").wait_for(timeout=3000)
     coordinator.locator(f"[data-cards=assigned] .card-item:has-text('#{code}')").wait_for(
         timeout=3000
     )
@@ -123,11 +134,15 @@ def test_two_operators_a_volunteer_and_a_coordinator(browser, stack):
         timeout=3000,
     )
     assert "→ assigned" in intake.locator("#timeline").inner_text()
-
     board_b.screenshot(path=str(SCREENSHOTS / "board.png"), full_page=True)
 
     # Another organisation's request never reaches this coordinator, not even by its id.
-    other_code, other_id = stack.shell(OTHER_ORGANISATION).strip().splitlines()[-1].split()
+    other_code, other_id = (
+        stack.shell(OTHER_ORGANISATION.format(organisation=organisation))
+        .strip()
+        .splitlines()[-1]
+        .split()
+    )
     assert card(board_b, other_code).count() == 1
     assert card(coordinator, other_code).count() == 0
     response = coordinator.goto(f"{stack.base}/requests/{other_id}/")

@@ -163,6 +163,6 @@ async def relay_check(operator):
     row = await database_sync_to_async(BoardEvent.objects.create)(
         event="status", request=request, card={**(await receive(communicator))["card"]}
     )
-    event = await receive(communicator, timeout=2)
+    event = await receive(communicator, timeout=5)
     assert event["version"] == row.pk
     await communicator.disconnect()

@@ -74,3 +74,56 @@ def test_unknown_action_changes_nothing(operator_client):
     act(operator_client, request, "explode")
     request.refresh_from_db()
     assert request.status == "new"
+
+
+def test_candidates_are_listed_with_reasons_and_can_be_offered(operator_client):
+    from matching.models import Offer
+    from tests.factories import volunteer_make
+
+    request = helprequest_make()
+    volunteer = volunteer_make(first_name="Vilma")
+    page = operator_client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert "Vilma" in page and " km" in page
+    act(operator_client, request, "offer", volunteer=[volunteer.pk])
+    act(operator_client, request, "offer", volunteer=[volunteer.pk])  # a double click
+    assert Offer.objects.filter(request=request, volunteer=volunteer).count() == 1
+    request.refresh_from_db()
+    assert request.status == HelpRequest.Status.OFFERED
+
+
+def test_assign_directly_then_cancel_tells_the_volunteer(operator_client, sms_outbox):
+    from tests.factories import volunteer_make
+
+    request = helprequest_make()
+    volunteer = volunteer_make()
+    act(operator_client, request, "assign", volunteer=[volunteer.pk])
+    request.refresh_from_db()
+    assert request.status == "assigned" and request.assigned_volunteer == volunteer
+    act(operator_client, request, "cancel", reason="Dottern handlar")
+    request.refresh_from_db()
+    assert request.status == "cancelled"
+    assert request.offers.get().status == "withdrawn"
+
+
+def test_intake_starts_matching(operator_client, run_tasks):
+    from tests.factories import district_make, volunteer_make
+
+    district = district_make()
+    volunteer_make(district=district)
+    operator_client.post(
+        reverse("intake"),
+        {
+            "token": str(uuid.uuid4()),
+            "phone": "070-174 06 31",
+            "district": district.pk,
+            "language": "sv",
+            "kind": "groceries",
+            "urgency": "1",
+            "task_text": "Mat",
+            "consent": "on",
+        },
+    )
+    run_tasks()
+    request = HelpRequest.objects.get()
+    assert request.status == HelpRequest.Status.OFFERED
+    assert request.offers.count() == 1
