@@ -106,8 +106,6 @@ async def board(uri: str, headers: dict, latencies: list, seen: set, ready: list
                 continue
             now = time.time()
             data = json.loads(raw)
-            if os.getenv("BENCH_DEBUG"):
-                print(raw[:120])
             if data["type"] == "event" and data.get("at"):
                 latencies.append(now - data["at"])
                 seen.add(data["version"])
@@ -145,6 +143,8 @@ async def fanout(board_base: str, post_base: str, stack: Stack, args) -> dict:
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     versions = set().union(*seen)
+    if os.getenv("BENCH_DEBUG") and versions:
+        print("versions", min(versions), max(versions), len(versions), "of", changes)
     lost = sum(len(versions - s) for s in seen) + (changes - len(versions)) * args.boards
     return {"latency": summary(latencies), "changes": changes, "lost": lost}
 
