@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install messages run web worker test lint format check bench clean
+.PHONY: install messages run web worker test lint format check bench bench-load clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ run: messages
 	$(PY) manage.py sms_sweep --schedule
 	@echo "Samhjälp on http://$(HOST):$(PORT)/  (Ctrl-C stops web and worker)"
 	@$(PY) -m daphne --bind $(HOST) --port $(PORT) config.asgi:application & web=$$!; \
-	$(PY) manage.py db_worker --interval 0.5 & worker=$$!; \
+	$(PY) manage.py task_worker --interval 0.5 & worker=$$!; \
 	trap 'kill $$web $$worker 2>/dev/null' INT TERM; \
 	wait $$web $$worker; kill $$web $$worker 2>/dev/null; wait
 
@@ -35,7 +35,7 @@ web: messages
 
 worker: messages
 	$(PY) manage.py sms_sweep --schedule
-	$(PY) manage.py db_worker --interval 0.5
+	$(PY) manage.py task_worker --interval 0.5
 
 test: messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -54,3 +54,8 @@ check: lint
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+
+# Signed inbound SMS at 200/s for 60 s plus a burst, against daphne and workers on PostgreSQL
+# and Redis. Needs BENCH_DATABASE_URL (a database of its own: it is flushed) and REDIS_URL.
+bench-load: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py $(BENCH_ARGS)

@@ -11,7 +11,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.logging import access_log_masking_install  # noqa: E402
 from helpdesk.routing import websocket_urlpatterns  # noqa: E402
+
+access_log_masking_install()
 
 application = ProtocolTypeRouter(
     {

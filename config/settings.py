@@ -112,6 +112,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_PATH") or None}
 
+# PostgreSQL under daphne: each request runs in a thread of its own, so persistent
+# connections (DATABASE_CONN_MAX_AGE) pile up one per thread and a burst exhausts the server's
+# max_connections. A bounded pool per process makes a burst wait for a connection instead;
+# with conn_health_checks Django has the pool check each connection before handing it out.
+DATABASE_POOL_MAX_SIZE = envint("DATABASE_POOL_MAX_SIZE", 0)
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": envint("DATABASE_POOL_TIMEOUT", 20),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when configured (any number of daphne processes), else in-memory.
@@ -128,6 +141,9 @@ else:
 
 # Durable background work: django_tasks with the database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# A task still RUNNING this many seconds after it started is taken to be abandoned by a dead
+# worker and queued again by the periodic sweep.
+TASK_LEASE = envint("TASK_LEASE", 600)
 
 # Cache: Redis when configured (shared by every process, so login throttling holds across
 # them), else per-process memory.

@@ -26,7 +26,21 @@ WORDS = {
     DECLINE: {"2", "nej", "no", "hayır", "hayir", "ei", "لا"},
     DONE: {"3", "klar", "klart", "done", "tamam", "bitti", "valmis", "تم"},
     PAUSE: {"paus", "pause", "mola", "tauko", "استراحة"},
-    RESUME: {"start", "resume", "fortsätt", "fortsatt", "devam", "jatka", "استئناف"},
+    # The gateway's opt-in words (START, STARTA, ALOITA, BAŞLA, ابدأ) end a pause too.
+    RESUME: {
+        "start",
+        "starta",
+        "aloita",
+        "başla",
+        "basla",
+        "ابدأ",
+        "resume",
+        "fortsätt",
+        "fortsatt",
+        "devam",
+        "jatka",
+        "استئناف",
+    },
 }
 ACTION_OF = {word: action for action, words in WORDS.items() for word in words}
 

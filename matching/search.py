@@ -5,10 +5,12 @@ on the few hundred rows inside the bounding box. `volunteers_near` is the one pl
 knows about geometry, so a PostGIS version (ST_DWithin on a geography column) can replace it.
 """
 
+import heapq
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
+from itertools import islice
 
 from django.db.models import (
     BooleanField,
@@ -17,6 +19,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -25,7 +29,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -65,6 +68,30 @@ LANGUAGE_NAMES = {
     "bs": pgettext_lazy("speaks …", "Bosnian"),
     "es": pgettext_lazy("speaks …", "Spanish"),
 }
+
+
+class DaysSince(Func):
+    """Days from a timestamp column to now, computed by the database: reading a float
+    spares a datetime conversion per row, which is most of a row's cost in Python."""
+
+    arity = 1
+    output_field = FloatField()
+
+    @property
+    def convert_value(self):
+        # Both databases already return a float (or NULL); a per-row float() is pure cost.
+        return self._convert_value_noop
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(julianday('now') - julianday({sql}))", params
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - {sql})) / 86400.0 AS double precision)",
+            params,
+        )
 
 
 def language_name(code: str) -> str:
@@ -205,15 +232,15 @@ def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -
     return queryset
 
 
-def _cost(row: dict, *, continuity: bool, now: datetime) -> float:
+def _cost(row: dict, *, continuity: bool) -> float:
     """The soft score of one candidate as a cost in km-equivalents (lower is better)."""
     cost = row["distance_km"] + LOAD_PENALTY_KM * row["open_tasks"]
     if continuity:
         cost -= CONTINUITY_BONUS_KM
     if row["speaks"]:
         cost -= LANGUAGE_BONUS_KM
-    last = row["last_task_at"]
-    days = REST_DAYS if last is None else max(0.0, (now - last).total_seconds() / 86400)
+    days = row["rest_days"]
+    days = REST_DAYS if days is None else max(0.0, days)
     cost -= REST_BONUS_KM * min(days, REST_DAYS) / REST_DAYS
     received, answered = row["offers_received"], row["offers_answered"]
     if received >= RESPONSE_MIN_OFFERS:
@@ -221,7 +248,7 @@ def _cost(row: dict, *, continuity: bool, now: datetime) -> float:
     return cost
 
 
-def _reasons(row: dict, *, language: str, continuity: bool, now: datetime) -> list[str]:
+def _reasons(row: dict, *, language: str, continuity: bool) -> list[str]:
     """The same score in words, for the operator; built for the chosen few only."""
     reasons = [_("%(km).1f km") % {"km": row["distance_km"]}]
     if continuity:
@@ -230,11 +257,10 @@ def _reasons(row: dict, *, language: str, continuity: bool, now: datetime) -> li
         reasons.append(_("speaks %(language)s") % {"language": language_name(language)})
     load = row["open_tasks"]
     reasons.append(ngettext("%(n)d open task", "%(n)d open tasks", load) % {"n": load})
-    last = row["last_task_at"]
-    if last is None:
+    if row["rest_days"] is None:
         reasons.append(_("no task yet"))
     else:
-        days = max(0.0, (now - last).total_seconds() / 86400)
+        days = max(0.0, row["rest_days"])
         if days < 1:
             reasons.append(_("last task today"))
         else:
@@ -249,6 +275,34 @@ def _reasons(row: dict, *, language: str, continuity: bool, now: datetime) -> li
     else:
         reasons.append(_("new to offers"))
     return reasons
+
+
+def _ranked_by_cost(bounds: list, continuity: set, *, chunk: int) -> Iterator[tuple]:
+    """Rows with their full cost, cheapest first, counting offers (tasks held and offers
+    waiting, which take a place) a chunk at a time, only as far down as is needed."""
+    heap: list[tuple] = []
+    start = 0
+    while True:
+        while start < len(bounds) and (not heap or heap[0][0] > bounds[start][0]):
+            part = bounds[start : start + chunk]
+            start += len(part)
+            held = dict.fromkeys((b[2] for b in part), 0)
+            accepted = dict.fromkeys(held, 0)
+            for volunteer_id, status in Offer.objects.filter(
+                volunteer_id__in=list(held),
+                status__in=[Offer.Status.ACCEPTED, Offer.Status.PENDING],
+            ).values_list("volunteer_id", "status"):
+                held[volunteer_id] += 1
+                accepted[volunteer_id] += status == Offer.Status.ACCEPTED
+            for _bound, distance, pk, row in part:
+                if held[pk] >= row["max_open_tasks"]:
+                    continue  # full: pending offers hold a place too
+                row["open_tasks"] = accepted[pk]
+                cost = _cost(row, continuity=pk in continuity)
+                heapq.heappush(heap, (cost, distance, pk, row))
+        if not heap:
+            return
+        yield heapq.heappop(heap)
 
 
 def candidates_rank(
@@ -268,7 +322,10 @@ def candidates_rank(
     # volunteers left, and the opt-out list is checked for the chosen few (see below).
     queryset = Volunteer.objects.filter(
         is_active=True, paused=False, opted_out=False, skills__has=request.kind
-    ).annotate(languages_text=Cast("languages", output_field=CharField()))
+    ).annotate(
+        languages_text=Cast("languages", output_field=CharField()),
+        rest_days=DaysSince("last_task_at"),
+    )
     if request.kind in HelpRequest.HOME_VISIT_KINDS:
         queryset = queryset.filter(vetted=True)
     if request.kind in HelpRequest.CONVERSATION_KINDS:
@@ -281,7 +338,7 @@ def candidates_rank(
         values=(
             "max_distance_km",
             "max_open_tasks",
-            "last_task_at",
+            "rest_days",
             "offers_received",
             "offers_answered",
             # As stored (",ar,sv,"): parsing a set per row costs more than the search.
@@ -291,27 +348,11 @@ def candidates_rank(
     rows = [r for r in rows if r["distance_km"] <= r["max_distance_km"]]
     if not rows:
         return []
-    held = dict.fromkeys((r["id"] for r in rows), 0)
-    accepted = dict.fromkeys(held, 0)
-    for volunteer_id, status in Offer.objects.filter(
-        volunteer_id__in=list(held), status__in=[Offer.Status.ACCEPTED, Offer.Status.PENDING]
-    ).values_list("volunteer_id", "status"):
-        held[volunteer_id] += 1
-        accepted[volunteer_id] += status == Offer.Status.ACCEPTED
     offered = (
         set(request.offers.values_list("volunteer_id", flat=True))
         if exclude_offered and request.pk
         else set()
     )
-    kept = []
-    for row in rows:
-        # Pending offers hold a place too, so a spike does not pile offers on a few people.
-        if held[row["id"]] >= row["max_open_tasks"] or row["id"] in offered:
-            continue
-        row["open_tasks"] = accepted[row["id"]]
-        row["speaks"] = f",{request.language}," in row["languages_text"]
-        kept.append(row)
-    rows = kept
     continuity = set()
     if request.kind == HelpRequest.Kind.PHONE_FRIEND:
         continuity = set(
@@ -320,26 +361,26 @@ def candidates_rank(
                 status__in=[Offer.Status.ACCEPTED, Offer.Status.DONE],
             ).values_list("volunteer_id", flat=True)
         )
-    now = timezone.now()
-    scored = sorted(
-        (
-            _cost(row, continuity=row["id"] in continuity, now=now),
-            row["distance_km"],
-            row["id"],
-            row,
-        )
+    for row in rows:
+        row["open_tasks"] = 0
+        row["speaks"] = f",{request.language}," in row["languages_text"]
+    # Cost without load first: load only adds, so it is a lower bound, and offers need to
+    # be counted only for the volunteers that can still make the list.
+    bounds = sorted(
+        (_cost(row, continuity=row["id"] in continuity), row["distance_km"], row["id"], row)
         for row in rows
+        if row["id"] not in offered
     )
-    # A landline or an opted-out number cannot get an offer. Checking a number is slow, so
-    # only the best few are checked, a little more than needed at a time.
+    ranked = _ranked_by_cost(bounds, continuity, chunk=2 * limit + 10)
     chosen: list[tuple[float, dict]] = []
-    start = 0
-    while len(chosen) < limit and start < len(scored):
-        chunk = scored[start : start + limit - len(chosen) + 5]
-        start += len(chunk)
-        # The numbers as stored text: building model instances would parse each one.
+    while len(chosen) < limit:
+        batch = list(islice(ranked, limit - len(chosen) + 5))
+        if not batch:
+            break
+        # A landline or an opted-out number cannot get an offer. The numbers are read as
+        # text: building model instances would parse each one.
         phones = dict(
-            Volunteer.objects.filter(pk__in=[c[2] for c in chunk])
+            Volunteer.objects.filter(pk__in=[c[2] for c in batch])
             .annotate(phone_text=Cast("phone", output_field=CharField()))
             .values_list("id", "phone_text")
         )
@@ -348,7 +389,7 @@ def candidates_rank(
                 "phone", flat=True
             )
         )
-        for cost, _distance, pk, row in chunk:
+        for cost, _distance, pk, row in batch:
             if phones[pk] not in stopped and _is_mobile(phones[pk]):
                 chosen.append((cost, row))
                 if len(chosen) == limit:
@@ -359,9 +400,7 @@ def candidates_rank(
             volunteer=found[row["id"]],
             distance_km=round(row["distance_km"], 3),
             score=round(SCORE_BASE - cost, 2),
-            reasons=_reasons(
-                row, language=request.language, continuity=row["id"] in continuity, now=now
-            ),
+            reasons=_reasons(row, language=request.language, continuity=row["id"] in continuity),
             cost_km=cost,
             open_tasks=row["open_tasks"],
         )

@@ -77,9 +77,35 @@ def sms_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 inbound_process_task.enqueue(message_id=pk)
                 counts["inbound"] += 1
 
+    counts["tasks"] = tasks_requeue_abandoned(now=now)
     if any(counts.values()):
         log.warning("sms sweep re-enqueued %s", counts)
     return counts
+
+
+def task_lease() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "TASK_LEASE", 600)))
+
+
+def tasks_requeue_abandoned(*, now: datetime | None = None) -> int:
+    """Put background tasks left running by a worker that died (SIGKILL, a lost machine) back
+    in the queue. django_tasks_db leaves such rows in RUNNING for ever, so an offer's expiry or
+    a matching wave cut off mid-way would never happen. Every task here is safe to run again:
+    each claims its work with a conditional update before acting."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    abandoned = DBTaskResult.objects.filter(
+        status="RUNNING", started_at__lt=now - task_lease()
+    ).values_list("pk", "started_at", "task_path")
+    requeued = 0
+    for pk, started_at, task_path in abandoned:
+        if DBTaskResult.objects.filter(pk=pk, status="RUNNING", started_at=started_at).update(
+            status="READY", run_after=now, started_at=None
+        ):
+            log.warning("task %s (%s) abandoned since %s: queued again", pk, task_path, started_at)
+            requeued += 1
+    return requeued
 
 
 def sweep_schedule_ensure(*, now: datetime | None = None) -> bool:

@@ -46,6 +46,8 @@ def reply(volunteer, body) -> str | None:
         ("تم", "done", ""),
         ("PAUS", "pause", ""),
         ("fortsätt", "resume", ""),
+        ("BAŞLA", "resume", ""),
+        ("ابدأ", "resume", ""),
         ("yes", None, ""),
         ("what is this?", None, ""),
         ("", None, ""),

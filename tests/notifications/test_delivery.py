@@ -182,7 +182,7 @@ def test_worker_killed_between_claim_and_send_recovers_through_the_sweep(run_tas
     # A worker claims the row and dies before talking to the provider; its task is gone.
     assert message_claim(message_id=message.pk) is not None
     run_tasks.pending().delete()
-    assert sms_sweep() == {"sending": 0, "queued": 0, "inbound": 0}  # still within the lease
+    assert sms_sweep() == {"sending": 0, "queued": 0, "inbound": 0, "tasks": 0}  # within lease
     assert sms_sweep(now=timezone.now() + timedelta(minutes=10))["sending"] == 1
     run_tasks()
     message.refresh_from_db()
@@ -191,6 +191,7 @@ def test_worker_killed_between_claim_and_send_recovers_through_the_sweep(run_tas
         "sending": 0,
         "queued": 0,
         "inbound": 0,
+        "tasks": 0,
     }
 
 

@@ -1,0 +1,299 @@
+"""Signed inbound SMS against daphne + task_worker with PostgreSQL and Redis, at a steady rate
+and then in a burst, with repeated deliveries mixed in, and a count afterwards.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<own db> \\
+    REDIS_URL=redis://127.0.0.1:6379/<n> \\
+        .venv/bin/python bench/load.py [--rate 200] [--seconds 60] [--burst 1000]
+
+The database is FLUSHED first: give the benchmark one of its own. Everything listens on
+loopback; every loop is bounded in count and time. The run:
+
+1. seeds the demo data plus one known resident per distinct message, so each text is a
+   resident asking for groceries or the pharmacy and becomes a request to match;
+2. starts --web daphne processes and --workers task_worker processes;
+3. sends --rate signed webhooks per second for --seconds (open loop: on schedule, whatever
+   the answers), then --burst at once; --duplicates of them repeat an earlier MessageSid;
+4. reports throughput and p50/p99 per phase, then waits (at most --drain seconds) for the
+   workers and checks: every distinct MessageSid stored exactly once, handled once, and
+   every resulting request matched, offered or escalated.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+TOKEN = "bench-token"  # noqa: S105 (signs loopback requests to a throwaway server)
+BODIES = ["Hjälp med mat", "Kan någon handla åt mig?", "Apoteket, tack", "Behöver mat idag"]
+BENCH_NAME = "Bench resident "
+SETTLED = ("offered", "assigned", "escalated", "done")
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"daphne did not answer on port {port} within {timeout}s")
+
+
+class Phase:
+    """Sends `requests` at `schedule` offsets over `connections` keep-alive connections spread
+    over the daphne ports; records latency from the scheduled time (so queueing counts)."""
+
+    def __init__(self, name, requests, schedule, ports, connections) -> None:
+        self.name, self.requests, self.schedule = name, requests, schedule
+        self.ports, self.connections = ports, connections
+        self.latencies: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.lock = threading.Lock()
+
+    def run(self, deadline: float) -> None:
+        start = time.monotonic() + 0.2
+
+        def sender(k: int) -> None:
+            port = self.ports[k % len(self.ports)]
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for i in range(k, len(self.requests), self.connections):
+                due = start + self.schedule[i]
+                if time.monotonic() > deadline:
+                    break
+                pause = due - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                body, headers = self.requests[i]
+                try:
+                    conn.request("POST", "/sms/inbound/", body=body, headers=headers)
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    status = 0
+                done = time.monotonic()
+                with self.lock:
+                    self.latencies.append(done - due)
+                    self.statuses[status] = self.statuses.get(status, 0) + 1
+            conn.close()
+
+        threads = [threading.Thread(target=sender, args=(k,)) for k in range(self.connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=max(deadline - time.monotonic(), 0) + 35)
+        self.wall = time.monotonic() - start
+
+    def report(self) -> bool:
+        count = len(self.latencies)
+        quantiles = statistics.quantiles(self.latencies, n=100) if count > 1 else [0.0] * 99
+        errors = count - self.statuses.get(200, 0) + len(self.requests) - count
+        print(
+            f"{self.name:7s} {count:6d} sent  {count / self.wall:7.1f} msg/s  "
+            f"p50 {quantiles[49] * 1000:7.1f} ms  p99 {quantiles[98] * 1000:7.1f} ms  "
+            f"errors {errors}  {self.statuses}"
+        )
+        return errors == 0
+
+
+def build(count: int, phones: list[str], duplicates: float, rng: random.Random, url: str):
+    """`count` signed webhooks; a share of them repeat an earlier MessageSid exactly, as
+    Twilio's retries do. Returns the requests and the distinct sids in order."""
+    from notifications.webhooks import twilio_signature
+
+    requests, sids, payloads = [], [], []
+    for _ in range(count):
+        if payloads and rng.random() < duplicates:
+            params = rng.choice(payloads[-500:])
+        else:
+            sid = "SM" + uuid.uuid4().hex
+            params = {
+                "MessageSid": sid,
+                "AccountSid": "AC" + "0" * 32,
+                "From": phones[len(sids)],
+                "To": "+46700000000",
+                "Body": rng.choice(BODIES),
+                "NumSegments": "1",
+            }
+            sids.append(sid)
+            payloads.append(params)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": twilio_signature(url, params),
+        }
+        requests.append((urlencode(params).encode(), headers))
+    return requests, sids
+
+
+def seed_residents(count: int) -> list[str]:
+    """One known resident per distinct message, spread over the demo districts."""
+    from helpdesk.models import District, Resident
+
+    districts = list(District.objects.all())
+    rng = random.Random(11)
+    residents = []
+    for i in range(count):
+        district = districts[i % len(districts)]
+        residents.append(
+            Resident(
+                name=f"{BENCH_NAME}{i}",
+                phone=f"+467390{i:05d}",
+                address=f"Testgatan {i}",
+                district=district,
+                lat=district.lat + rng.uniform(-0.01, 0.01),
+                lon=district.lon + rng.uniform(-0.01, 0.01),
+                language="sv",
+            )
+        )
+    Resident.objects.bulk_create(residents, batch_size=1000)
+    return [str(r.phone) for r in residents]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--duplicates", type=float, default=0.2)
+    parser.add_argument("--web", type=int, default=2, help="daphne processes")
+    parser.add_argument("--workers", type=int, default=2, help="task_worker processes")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--port", type=int, default=8610)
+    parser.add_argument("--drain", type=float, default=600, help="seconds to wait for workers")
+    args = parser.parse_args()
+    if not (os.getenv("DATABASE_URL", "").startswith("postgres") and os.getenv("REDIS_URL")):
+        raise SystemExit("set DATABASE_URL (PostgreSQL, flushed!) and REDIS_URL (see --help)")
+    steady = min(int(args.rate * args.seconds), 50000)
+    burst = min(args.burst, 10000)
+
+    env = dict(os.environ)
+    env.update(
+        TWILIO_AUTH_TOKEN=TOKEN,
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}",
+        SMS_BACKEND="console",
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
+        DJANGO_SECURE_SSL_REDIRECT="False",
+        DATABASE_POOL_MAX_SIZE=env.get("DATABASE_POOL_MAX_SIZE", "8"),
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import close_old_connections
+
+    def manage(*cmd: str) -> None:
+        subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True, timeout=600)
+
+    manage("migrate", "--noinput", "-v0")
+    manage("flush", "--noinput", "-v0")
+    manage("seed_demo")
+    rng = random.Random(7)
+    phones = seed_residents(steady + burst)
+    url = env["PUBLIC_BASE_URL"] + "/sms/inbound/"
+    requests, sids = build(steady + burst, phones, args.duplicates, rng, url)
+    close_old_connections()
+
+    ports = [args.port + i for i in range(args.web)]
+    processes = []
+    logs = Path(tempfile.mkdtemp(prefix="samhjalp-load-"))
+    print(f"process logs in {logs}")
+    try:
+        for port in ports:
+            cmd = [PY, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port)]
+            cmd += ["-v", "0", "config.asgi:application"]
+            out = (logs / f"daphne-{port}.log").open("ab")
+            processes.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
+        for port in ports:
+            wait_for(port)
+        for n in range(args.workers):
+            cmd = [PY, "manage.py", "task_worker", "--no-reload", "--interval", "0.2", "-v0"]
+            out = (logs / f"worker-{n}.log").open("ab")
+            processes.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
+
+        print(
+            f"{args.web} daphne, {args.workers} workers, PostgreSQL + Redis; "
+            f"{steady} at {args.rate:g}/s then a burst of {burst}; "
+            f"{args.duplicates:.0%} repeated deliveries; {len(sids)} distinct MessageSids"
+        )
+        steady_phase = Phase(
+            "steady",
+            requests[:steady],
+            [i / args.rate for i in range(steady)],
+            ports,
+            args.connections,
+        )
+        steady_phase.run(deadline=time.monotonic() + args.seconds + 60)
+        burst_phase = Phase("burst", requests[steady:], [0.0] * burst, ports, args.connections)
+        burst_phase.run(deadline=time.monotonic() + 120)
+        ok = steady_phase.report() & burst_phase.report()
+        ok &= drain_and_check(sids, args.drain)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    print("result  " + ("OK" if ok else "FAILED"))
+    sys.exit(0 if ok else 1)
+
+
+def drain_and_check(sids: list[str], drain: float) -> bool:
+    from django.db.models import Count
+
+    from helpdesk.models import HelpRequest
+    from notifications.models import Message
+
+    inbound = Message.objects.filter(direction="in")
+    ours = HelpRequest.objects.filter(resident__name__startswith=BENCH_NAME)
+    started = time.monotonic()
+    deadline = started + drain
+    while time.monotonic() < deadline:
+        unhandled = inbound.filter(claimed_at__isnull=True).count()
+        unsettled = ours.filter(status__in=["new", "matching"]).count()
+        if not unhandled and not unsettled:
+            break
+        time.sleep(2)
+    drained = time.monotonic() - started
+    stored = set(inbound.values_list("provider_id", flat=True))
+    duplicated = inbound.values("provider_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    lost = len(set(sids) - stored)
+    handled = inbound.filter(claimed_at__isnull=False).count()
+    requests = ours
+    statuses = dict(requests.values_list("status").annotate(n=Count("id")))
+    unsettled = sum(n for status, n in statuses.items() if status not in SETTLED)
+    print(
+        f"rows    {len(stored)} stored for {len(sids)} distinct MessageSids: {lost} lost, "
+        f"{duplicated} duplicated; {handled} handled"
+    )
+    print(
+        f"drain   {drained:.0f} s after the last webhook; {requests.count()} requests "
+        f"{statuses}; {unsettled} not matched, offered or escalated"
+    )
+    return lost == 0 and duplicated == 0 and handled == len(sids) and unsettled == 0
+
+
+if __name__ == "__main__":
+    main()
