@@ -283,3 +283,9 @@ CONSENT_TEXT = _(
     "is closed. You can ask what we store about you, or ask us to delete it, at any time."
 )
 ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", 90)
+
+# Live board. Without Redis, the web process polls the board's outbox this often (seconds) to
+# forward changes the worker made; 0 turns the relay off.
+BOARD_RELAY_INTERVAL = float(os.getenv("BOARD_RELAY_INTERVAL", "0.5"))
+# How long a board socket waits for a skipped event version before reading it from the outbox.
+BOARD_GAP_GRACE = float(os.getenv("BOARD_GAP_GRACE", "0.5"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from config.roles import ADMIN, OPERATOR, has_role
 
 from .models import HelpRequest
-from .realtime import board_card
+from .realtime import board_card, board_version
 
 
 def board_organisation_ids(user) -> list[int] | None:
@@ -21,7 +21,9 @@ def board_requests(user) -> QuerySet[HelpRequest]:
     visible = Q(status__in=HelpRequest.OPEN_STATUSES) | Q(
         status=HelpRequest.Status.DONE, closed_at__gte=today
     )
-    requests = HelpRequest.objects.filter(visible).select_related("district")
+    requests = HelpRequest.objects.filter(visible).select_related(
+        "district", "assigned_volunteer", "callback"
+    )
     organisation_ids = board_organisation_ids(user)
     if organisation_ids is not None:
         requests = requests.filter(
@@ -31,5 +33,22 @@ def board_requests(user) -> QuerySet[HelpRequest]:
     return requests.order_by("-priority", "created_at")
 
 
+def card_for_organisations(card: dict, organisation_ids: list[int] | None) -> dict:
+    """A coordinator's copy of a card: it names no other organisation."""
+    if organisation_ids is None:
+        return card
+    mine = set(organisation_ids)
+    return {**card, "organisations": [o for o in card["organisations"] if o in mine]}
+
+
 def board_snapshot(user) -> list[dict]:
-    return [board_card(r) for r in board_requests(user)[:500]]
+    organisation_ids = board_organisation_ids(user)
+    requests = board_requests(user).prefetch_related("offers__volunteer")[:500]
+    return [card_for_organisations(board_card(r), organisation_ids) for r in requests]
+
+
+def board_state(user) -> dict:
+    """The snapshot with the outbox version it includes. The version is read first, so an
+    event committed while the snapshot is read is delivered again rather than missed."""
+    version = board_version()
+    return {"version": version, "cards": board_snapshot(user)}

@@ -1,46 +1,165 @@
+"""The live board socket.
+
+Protocol (server to browser): {"type": "snapshot", "seq", "version", "cards"} on connect and
+on request, then {"type": "event", "seq", "version", "event", "card"} or
+{"type": "event", "seq", "event": "removed", "card": {"id"}}. `seq` counts messages on this
+socket; a browser that sees one skipped sends {"type": "resync"} and gets a new snapshot.
+
+Server side, every socket follows the global outbox version: a version that jumps means events
+were lost or are still committing, so the missing ones are read back from the outbox.
+"""
+
+import asyncio
+import json
+import time
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
 
-from .board import board_organisation_ids, board_snapshot
-from .realtime import BOARD_GROUP, organisation_group
+from .board import board_organisation_ids, board_state, card_for_organisations
+from .realtime import (
+    MISSING_TTL,
+    board_events_since,
+    board_hub,
+    board_message,
+    board_relay_ensure,
+)
+
+# More missing versions than this and a fresh snapshot is cheaper than replaying them.
+MAX_REPLAY = 500
+
+
+def board_access(user) -> tuple[bool, list[int] | None]:
+    """One trip to the database thread pool at connect: many boards reconnect at once after
+    a restart, and each trip waits its turn."""
+    if not has_role(user, OPERATOR, COORDINATOR, ADMIN):
+        return False, None
+    return True, board_organisation_ids(user)
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
-    """The live board. Async because it mostly forwards events; the snapshot is one ORM call."""
+    """Async because it mostly forwards events; the snapshot is one ORM call."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close()
             return
-        allowed = await database_sync_to_async(has_role)(user, OPERATOR, COORDINATOR, ADMIN)
+        allowed, self.organisation_ids = await database_sync_to_async(board_access)(user)
         if not allowed:
             await self.close()
             return
-        organisation_ids = await database_sync_to_async(board_organisation_ids)(user)
-        self.groups_joined = (
-            [BOARD_GROUP]
-            if organisation_ids is None
-            else [organisation_group(pk) for pk in organisation_ids]
-        )
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.seq = 0
+        self.version = 0
+        self.missing: dict[int, float] = {}
+        self.visible: set[int] = set()
+        self.gap_task: asyncio.Task | None = None
+        # Events that arrive while a snapshot is being read wait for it (see send_snapshot).
+        self.held: list[dict] | None = None
         await self.accept()
+        # Every socket follows the whole stream, through the process's hub, so it can see
+        # gaps; a coordinator's socket forwards only its organisations' events (filtered
+        # here, never in the browser).
+        board_hub().join(self)
+        board_relay_ensure()
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        board_hub().leave(self)
+        if getattr(self, "gap_task", None):
+            self.gap_task.cancel()
+
+    async def send_counted(self, content: dict) -> None:
+        self.seq += 1
+        await self.send_json({**content, "seq": self.seq})
 
     async def send_snapshot(self) -> None:
-        cards = await database_sync_to_async(board_snapshot)(self.scope["user"])
-        await self.send_json({"type": "snapshot", "cards": cards})
+        """Send the board as it is now. Events arriving meanwhile are held: sent before the
+        snapshot they would be overwritten by it; those newer than it follow it."""
+        self.held = []
+        try:
+            state = await database_sync_to_async(board_state)(self.scope["user"])
+        except Exception:
+            self.held = None
+            raise
+        held, self.held = self.held, None
+        self.version = max(self.version, state["version"])
+        self.missing = {v: t for v, t in self.missing.items() if v > state["version"]}
+        self.visible = {card["id"] for card in state["cards"]}
+        await self.send_counted({"type": "snapshot", **state})
+        for message in held:
+            await self.board_event(message)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         if content.get("type") == "resync":
             await self.send_snapshot()
 
     async def board_event(self, message: dict) -> None:
-        await self.send_json({"type": "event", "event": message["event"], "card": message["card"]})
+        if self.held is not None:
+            self.held.append(message)
+            return
+        version = message["version"]
+        if version in self.missing:
+            del self.missing[version]
+        elif version <= self.version:
+            return  # already in the snapshot, or a second copy (relay and direct send)
+        elif version > self.version + 1:
+            if version - self.version > MAX_REPLAY:
+                self.version = version
+                await self.send_snapshot()
+                return
+            now = time.monotonic()
+            self.missing.update(dict.fromkeys(range(self.version + 1, version), now))
+            self.gap_schedule()
+        self.version = max(self.version, version)
+        await self.forward(message)
+
+    async def forward(self, message: dict) -> None:
+        card_id = message["card_id"]
+        mine = self.organisation_ids
+        if mine is None:
+            # Operators get the event as serialised once for every socket.
+            self.seq += 1
+            await self.send(text_data=f'{{"seq":{self.seq},{message["payload"][1:]}')
+            return
+        if not set(message["organisation_ids"]) & set(mine):
+            if card_id in self.visible:
+                # It left this organisation's hands: take it off their board, say nothing more.
+                self.visible.discard(card_id)
+                await self.send_counted(
+                    {"type": "event", "event": "removed", "card": {"id": card_id}}
+                )
+            return
+        self.visible.add(card_id)
+        event = json.loads(message["payload"])
+        event["card"] = card_for_organisations(event["card"], mine)
+        await self.send_counted(event)
+
+    def gap_schedule(self) -> None:
+        if self.gap_task is None or self.gap_task.done():
+            self.gap_task = asyncio.get_running_loop().create_task(self.gap_fill())
+
+    async def gap_fill(self) -> None:
+        """Give a missing version a moment to arrive (it may still be committing), then read
+        it from the outbox. Ids that never appear were rolled back and are forgotten."""
+        grace = getattr(settings, "BOARD_GAP_GRACE", 0.5)
+        while self.missing:
+            await asyncio.sleep(grace)
+            now = time.monotonic()
+            due = [v for v, t in self.missing.items() if now - t >= grace]
+            if due:
+                rows = await database_sync_to_async(board_events_since)(
+                    self.version, also=due, limit=MAX_REPLAY
+                )
+                for row in rows:
+                    if row.pk in self.missing:
+                        del self.missing[row.pk]
+                        await self.forward(board_message(row))
+            self.missing = {v: t for v, t in self.missing.items() if now - t < MISSING_TTL}
+            if all(now - t >= grace for t in self.missing.values()):
+                # Only rolled-back (or very slow) ids left: keep them for a late arrival,
+                # stop polling for them.
+                return

@@ -168,6 +168,9 @@ class HelpRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The intake form's one-time token: a double-submitted form finds the request the first
+    # submit made instead of creating a second one. Unique, so the database is the guard.
+    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -348,3 +351,24 @@ class AccessLog(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} resident {self.resident_ref}"
         )
+
+
+class BoardEvent(models.Model):
+    """The board's outbox: one row per change operators see, written in the same transaction
+    as the change. Its id is the event's version, so a board that misses one can tell, and any
+    process (the web server relaying the worker's changes) can read what it missed."""
+
+    at = models.DateTimeField(default=timezone.now)
+    event = models.CharField(max_length=20)
+    request = models.ForeignKey(
+        HelpRequest, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    card = models.JSONField(default=dict)
+    # Organisations whose coordinators may see this change; empty means operators only.
+    organisation_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"v{self.pk} {self.event} #{self.card.get('code', '')}"

@@ -1,58 +1,254 @@
-"""Board events. Services call board_publish() inside their transaction; the event goes out
-to the channel layer only after commit, so no board ever shows a change that rolled back."""
+"""Board events. Services call board_publish() inside their transaction: it writes a row to the
+BoardEvent outbox (whose id is the event's version) and sends the event to the channel layer
+only after commit, so no board ever shows a change that rolled back.
 
+With Redis the layer reaches every daphne process. With the in-memory layer it reaches only
+the process that made the change, so the web process also runs a relay that polls the outbox
+and forwards what other processes (the worker) committed.
+"""
+
+import asyncio
+import json
 import logging
+import time
+from collections import OrderedDict
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.db import database_sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Q
 
-from .models import HelpRequest
+from .models import BoardEvent, Callback, HelpRequest
 
 log = logging.getLogger(__name__)
 
 BOARD_GROUP = "board"
+# How long the relay remembers an id it has not seen yet (a transaction still open, or rolled
+# back), so a late commit is still forwarded.
+MISSING_TTL = 30.0
 
 
 def organisation_group(organisation_id: int) -> str:
     return f"board.org.{organisation_id}"
 
 
+def request_organisation_ids(request: HelpRequest) -> list[int]:
+    """Organisations whose coordinators see `request`: the assigned volunteer's and those of
+    every volunteer it was offered to (the same rule as board.board_requests)."""
+    ids = set()
+    if request.assigned_volunteer_id:
+        ids.add(request.assigned_volunteer.organisation_id)
+    if request.pk:
+        ids.update(o.volunteer.organisation_id for o in request.offers.all())
+    return sorted(ids)
+
+
 def board_card(request: HelpRequest) -> dict:
     """What a board shows of a request. No personal data beyond the district."""
+    try:
+        callback_due = request.callback.due_at if request.pk else None
+        callback_done = request.callback.done_at is not None if request.pk else False
+    except Callback.DoesNotExist:
+        callback_due, callback_done = None, False
     return {
         "id": request.pk,
         "code": request.code,
         "kind": request.kind,
         "kind_label": str(request.get_kind_display()),
         "status": request.status,
+        "status_label": str(request.get_status_display()),
         "urgency": request.urgency,
+        "urgency_label": str(request.get_urgency_display()),
         "priority": request.priority,
         "district": request.district.name if request.district_id else "",
+        "district_id": request.district_id,
         "language": request.language,
         "sensitive": request.sensitive,
+        # What volunteers are told anyway; never the internal notes.
+        "task": "" if request.sensitive else request.task_text[:80],
+        "organisations": request_organisation_ids(request),
+        "callback_due_at": callback_due.isoformat() if callback_due and not callback_done else None,
         "created_at": request.created_at.isoformat(),
         "updated_at": request.updated_at.isoformat() if request.updated_at else None,
     }
 
 
-def board_publish(*, request: HelpRequest, event: str) -> None:
+def board_message(row: BoardEvent) -> dict:
+    """The channel-layer message for an outbox row. What browsers get is serialised here,
+    once: the layer copies a message for every socket, and a string copies for free."""
+    at = row.at.timestamp()
+    payload = {"type": "event", "version": row.pk, "at": at, "event": row.event, "card": row.card}
+    return {
+        "type": "board.event",
+        "version": row.pk,
+        # When the change was written; lets a board (and the benchmark) see how late it is.
+        "at": at,
+        "card_id": row.card.get("id"),
+        "organisation_ids": row.organisation_ids,
+        "payload": json.dumps(payload, separators=(",", ":")),
+    }
+
+
+# Versions this process has sent itself, so its relay does not send them twice.
+_sent_here: OrderedDict[int, None] = OrderedDict()
+
+
+def _remember_sent(version: int) -> None:
+    _sent_here[version] = None
+    while len(_sent_here) > 20000:
+        _sent_here.popitem(last=False)
+
+
+def board_publish(*, request: HelpRequest, event: str) -> BoardEvent:
     card = board_card(request)
-    organisation_id = (
-        request.assigned_volunteer.organisation_id if request.assigned_volunteer_id else None
+    row = BoardEvent.objects.create(
+        event=event, request=request, card=card, organisation_ids=card["organisations"]
     )
+    message = board_message(row)
 
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "board.event", "event": event, "card": card}
+        _remember_sent(row.pk)
         try:
             async_to_sync(layer.group_send)(BOARD_GROUP, message)
-            if organisation_id:
-                async_to_sync(layer.group_send)(organisation_group(organisation_id), message)
         except Exception:
-            # The database is the source of truth: a board that misses this resyncs.
-            log.exception("board event %s for request %s not delivered", event, request.pk)
+            # The outbox is the source of truth: a board that misses this catches up from it.
+            log.exception("board event v%s for request %s not delivered", row.pk, request.pk)
 
     transaction.on_commit(send)
+    return row
+
+
+def board_version() -> int:
+    return BoardEvent.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def board_events_since(version: int, *, also: list[int] | tuple = (), limit: int = 500) -> list:
+    """Outbox rows after `version`, plus the listed ids (gaps being filled), oldest first."""
+    rows = BoardEvent.objects.filter(Q(id__gt=version) | Q(id__in=list(also)))
+    return list(rows.order_by("id")[:limit])
+
+
+class BoardRelay:
+    """Forwards outbox rows committed by other processes to this process's in-memory layer.
+
+    Started by the first board socket; polls every BOARD_RELAY_INTERVAL seconds. Ids can
+    commit out of order on PostgreSQL, so ids skipped over are looked for again for a while.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.version: int | None = None
+        self.missing: dict[int, float] = {}
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            try:
+                await self.poll(layer)
+            except Exception:
+                log.exception("board relay poll failed")
+            await asyncio.sleep(self.interval)
+
+    async def poll(self, layer) -> int:
+        if self.version is None:
+            self.version = await database_sync_to_async(board_version)()
+            return 0
+        now = time.monotonic()
+        self.missing = {v: t for v, t in self.missing.items() if now - t < MISSING_TTL}
+        rows = await database_sync_to_async(board_events_since)(
+            self.version, also=list(self.missing)
+        )
+        sent = 0
+        for row in rows:
+            self.missing.pop(row.pk, None)
+            if row.pk > self.version:
+                self.missing.update(dict.fromkeys(range(self.version + 1, row.pk), now))
+                self.version = row.pk
+            if row.pk in _sent_here:
+                continue
+            _remember_sent(row.pk)
+            await layer.group_send(BOARD_GROUP, board_message(row))
+            sent += 1
+        return sent
+
+
+_relay_task: asyncio.Task | None = None
+
+
+def board_relay_ensure() -> None:
+    """Start the relay in this process (once) when the channel layer cannot cross processes."""
+    global _relay_task
+    interval = getattr(settings, "BOARD_RELAY_INTERVAL", 0.5)
+    if not interval or not isinstance(get_channel_layer(), InMemoryChannelLayer):
+        return
+    loop = asyncio.get_running_loop()
+    # A task of a loop that has since closed (tests run one loop each) counts as stopped.
+    if _relay_task is not None and not _relay_task.done() and _relay_task.get_loop() is loop:
+        return
+    _relay_task = loop.create_task(BoardRelay(interval).run())
+
+
+class BoardHub:
+    """This process's one subscription to the board group, fanned out to its sockets.
+
+    A channel per socket would cost a channel-layer message per socket per event (with Redis,
+    one pop each: 200 boards at 10 events/s is 2,000 round trips a second per process). One
+    channel per process costs one, and the fan-out is a loop over local sockets.
+    """
+
+    # channels_redis forgets group members after a day; rejoin well before that.
+    REJOIN_EVERY = 3600.0
+
+    def __init__(self) -> None:
+        self.sockets: set = set()
+        self.task: asyncio.Task | None = None
+
+    def join(self, socket) -> None:
+        self.sockets.add(socket)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+
+    def leave(self, socket) -> None:
+        self.sockets.discard(socket)
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        # The default prefix matters with Redis: every channel of a process shares one Redis
+        # list for that prefix; a channel of its own prefix would wait behind the sockets'.
+        channel = await layer.new_channel()
+        joined: float | None = None
+        while True:
+            if joined is None or time.monotonic() - joined > self.REJOIN_EVERY:
+                await layer.group_add(BOARD_GROUP, channel)
+                joined = time.monotonic()
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), self.REJOIN_EVERY)
+            except TimeoutError:
+                continue
+            except Exception:
+                log.exception("board hub receive failed")
+                await asyncio.sleep(1)
+                continue
+            for socket in list(self.sockets):
+                try:
+                    await socket.board_event(message)
+                except Exception:
+                    log.exception("board event v%s not forwarded", message.get("version"))
+
+
+_hubs: dict[asyncio.AbstractEventLoop, BoardHub] = {}
+
+
+def board_hub() -> BoardHub:
+    """The hub of the running event loop (one per process; tests run a loop each)."""
+    loop = asyncio.get_running_loop()
+    for stale in [other for other in _hubs if other.is_closed()]:
+        del _hubs[stale]
+    if loop not in _hubs:
+        _hubs[loop] = BoardHub()
+    return _hubs[loop]

@@ -71,8 +71,10 @@ def helprequest_create(
     safe_callback_note: str = "",
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
+    intake_token=None,
 ) -> HelpRequest:
     request = HelpRequest(
+        intake_token=intake_token,
         resident=resident,
         district=resident.district,
         kind=kind,

@@ -1,7 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import callback_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/lookup/", views.lookup, name="resident_lookup"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/<slug:action>/", views.request_action, name="request_action"),
+    path("callbacks/", callback_views.queue, name="callbacks"),
+    path(
+        "callbacks/<int:pk>/<slug:action>/", callback_views.callback_action, name="callback_action"
+    ),
 ]

@@ -1,23 +1,189 @@
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import uuid
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
+from matching.models import Offer, Organisation, Volunteer
+from notifications.models import Message
 
-from .board import board_requests
-from .models import HelpRequest
+from . import actions
+from .board import board_organisation_ids
+from .forms import IntakeForm, NoteForm, TextResidentForm
+from .intake import intake_submit, matching_services, resident_lookup
+from .models import District, HelpRequest, Language
+
+STAFF = (OPERATOR, COORDINATOR, ADMIN)
 
 
-@role_required(OPERATOR, COORDINATOR, ADMIN)
+@role_required(*STAFF)
 def home(request: HttpRequest) -> HttpResponse:
-    counts = dict(
-        board_requests(request.user)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id", distinct=True))
-    )
+    """The live board. The page is a frame; the socket fills it."""
+    organisation_ids = board_organisation_ids(request.user)
+    organisations = Organisation.objects.all()
+    if organisation_ids is not None:
+        organisations = organisations.filter(pk__in=organisation_ids)
     columns = [
-        {"status": status, "label": label, "count": counts.get(status, 0)}
-        for status, label in HelpRequest.Status.choices
+        (HelpRequest.Status.NEW, _("New / triage")),
+        (HelpRequest.Status.MATCHING, _("Matching")),
+        (HelpRequest.Status.OFFERED, _("Offered")),
+        (HelpRequest.Status.ASSIGNED, _("Assigned")),
+        (HelpRequest.Status.ESCALATED, _("Escalated")),
+        (HelpRequest.Status.DONE, _("Done today")),
     ]
-    return render(request, "helpdesk/home.html", {"columns": columns})
+    context = {
+        "columns": columns,
+        "districts": District.objects.all(),
+        "kinds": HelpRequest.Kind.choices,
+        "languages": Language.choices,
+        "organisations": organisations,
+    }
+    return render(request, "helpdesk/board.html", context)
+
+
+@role_required(OPERATOR, ADMIN)
+def intake(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = intake_submit(
+                token=data["token"],
+                phone=data["phone"],
+                resident_data=form.resident_data(),
+                consent=data["consent"],
+                kind=data["kind"],
+                urgency=data["urgency"],
+                task_text=data["task_text"],
+                internal_notes=data["internal_notes"],
+                language=data["language"],
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                safe_callback_note=data["safe_callback_note"],
+                send_summary=data["send_summary"],
+                actor=request.user,
+            )
+            if result.created:
+                messages.success(
+                    request, _("Request %(code)s saved.") % {"code": result.request.code}
+                )
+            return redirect("request_detail", pk=result.request.pk)
+    else:
+        form = IntakeForm(initial={"token": uuid.uuid4()})
+    return render(request, "helpdesk/intake.html", {"form": form})
+
+
+@require_GET
+@role_required(OPERATOR, ADMIN)
+def lookup(request: HttpRequest) -> JsonResponse:
+    """The intake page asks this as the phone number is typed."""
+    return JsonResponse(resident_lookup(request.GET.get("phone", "")[:40]))
+
+
+def requests_visible(user) -> QuerySet[HelpRequest]:
+    """Every request for operators; a coordinator's organisations' requests for them."""
+    organisation_ids = board_organisation_ids(user)
+    requests = HelpRequest.objects.select_related("resident", "district", "assigned_volunteer")
+    if organisation_ids is None:
+        return requests
+    return requests.filter(
+        Q(assigned_volunteer__organisation__in=organisation_ids)
+        | Q(offers__volunteer__organisation__in=organisation_ids)
+    ).distinct()
+
+
+def request_messages(help_request: HelpRequest) -> QuerySet[Message]:
+    """The SMS thread: messages about the request, its offers, or to and from the resident."""
+    request_type = ContentType.objects.get_for_model(HelpRequest)
+    offer_type = ContentType.objects.get_for_model(Offer)
+    offer_ids = list(help_request.offers.values_list("pk", flat=True))
+    about = Q(about_type=request_type, about_id=help_request.pk) | Q(
+        about_type=offer_type, about_id__in=offer_ids
+    )
+    if help_request.resident.phone:
+        about |= Q(phone=str(help_request.resident.phone), created_at__gte=help_request.created_at)
+    return Message.objects.filter(about).order_by("created_at", "pk")
+
+
+@role_required(*STAFF)
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    help_request = get_object_or_404(requests_visible(request.user), pk=pk)
+    is_operator = board_organisation_ids(request.user) is None
+    matching = matching_services()
+    candidates = []
+    if is_operator and matching is not None and help_request.is_open:
+        from matching.search import candidates_rank
+
+        candidates = candidates_rank(request=help_request, limit=20)
+    context = {
+        "r": help_request,
+        "is_operator_view": is_operator,
+        "timeline": help_request.timeline.select_related("actor"),
+        "sms": request_messages(help_request) if is_operator else [],
+        "offers": help_request.offers.select_related("volunteer__organisation"),
+        "candidates": candidates,
+        "matching_available": matching is not None,
+        "text_form": TextResidentForm(),
+        "note_form": NoteForm(),
+        "token": uuid.uuid4(),
+    }
+    return render(request, "helpdesk/request.html", context)
+
+
+def _token_used(help_request: HelpRequest, token: str) -> bool:
+    return bool(token) and help_request.timeline.filter(data__token=token).exists()
+
+
+@require_POST
+@role_required(OPERATOR, ADMIN)
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every button on the request page. Repeats are harmless: the status machine refuses a
+    second cancel, and one-off sends carry a token checked against the timeline."""
+    help_request = get_object_or_404(HelpRequest, pk=pk)
+    user = request.user
+    token = request.POST.get("token", "")
+    matching = matching_services()
+    try:
+        if action == "cancel":
+            actions.helprequest_cancel(
+                request=help_request, actor=user, reason=request.POST.get("reason", "")
+            )
+        elif action == "done":
+            actions.helprequest_mark_done(request=help_request, actor=user)
+        elif action == "text":
+            form = TextResidentForm(request.POST)
+            if form.is_valid() and not _token_used(help_request, token):
+                actions.helprequest_text_resident(
+                    request=help_request, body=form.cleaned_data["body"], actor=user, token=token
+                )
+        elif action == "note":
+            form = NoteForm(request.POST)
+            if form.is_valid() and not _token_used(help_request, token):
+                actions.helprequest_note(
+                    request=help_request, text=form.cleaned_data["text"], actor=user, token=token
+                )
+        elif action == "rematch":
+            actions.helprequest_rematch(request=help_request, actor=user)
+        elif action in ("offer", "assign") and matching is not None:
+            ids = request.POST.getlist("volunteer")
+            volunteers = list(Volunteer.objects.filter(pk__in=ids))
+            if not volunteers:
+                messages.error(request, _("Choose at least one volunteer."))
+            elif action == "offer":
+                matching.offers_send(request=help_request, volunteers=volunteers, actor=user)
+            else:
+                matching.helprequest_assign(
+                    request=help_request, volunteer=volunteers[0], actor=user
+                )
+        else:
+            messages.error(request, _("That action is not available."))
+    except (ValidationError, LookupError, PermissionError) as error:
+        text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    return redirect("request_detail", pk=help_request.pk)

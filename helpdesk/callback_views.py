@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.roles import ADMIN, OPERATOR, role_required
+
+from . import callbacks
+from .forms import ConvertForm, OutcomeForm, RescheduleForm
+from .models import Callback
+
+
+@role_required(OPERATOR, ADMIN)
+def queue(request: HttpRequest) -> HttpResponse:
+    context = {
+        "callbacks": callbacks.callback_queue()[:200],
+        "now": timezone.now(),
+        "outcome_form": OutcomeForm(),
+        "reschedule_form": RescheduleForm(),
+        "convert_form": ConvertForm(),
+    }
+    return render(request, "helpdesk/callbacks.html", context)
+
+
+@require_POST
+@role_required(OPERATOR, ADMIN)
+def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    callback = get_object_or_404(Callback.objects.select_related("request"), pk=pk)
+    user = request.user
+    try:
+        if action == "claim":
+            if not callbacks.callback_claim(callback=callback, user=user):
+                messages.error(request, _("Another operator has already taken this call."))
+        elif action == "complete":
+            form = OutcomeForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Write the outcome of the call."))
+            else:
+                callbacks.callback_complete(
+                    callback=callback, user=user, outcome=form.cleaned_data["outcome"]
+                )
+                messages.success(request, _("Callback logged."))
+        elif action == "reschedule":
+            form = RescheduleForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose a new time."))
+            else:
+                callbacks.callback_reschedule(callback=callback, user=user, **form.cleaned_data)
+                messages.success(request, _("Callback rescheduled."))
+        elif action == "convert":
+            form = ConvertForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose the kind of help and describe the task."))
+            else:
+                created = callbacks.callback_convert(
+                    callback=callback, user=user, **form.cleaned_data
+                )
+                return redirect("request_detail", pk=created.pk)
+        else:
+            messages.error(request, _("That action is not available."))
+    except PermissionError as error:
+        messages.error(request, str(error))
+    return redirect("callbacks")

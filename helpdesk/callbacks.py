@@ -1,0 +1,179 @@
+"""The callback queue: calls the support line owes residents. One operator per call: a claim
+is a conditional update, so of two operators clicking at once exactly one gets it."""
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Callback, HelpRequest, TimelineEvent
+from .realtime import board_publish
+from .services import (
+    helprequest_create,
+    helprequest_priority,
+    helprequest_transition,
+    timeline_record,
+)
+
+# A claim nobody acted on for this long is free again (the operator left, the call dropped).
+CLAIM_TIMEOUT = timedelta(minutes=30)
+
+
+def callback_create(*, request: HelpRequest, due_at: datetime, repeat_every_days=None) -> Callback:
+    callback = Callback.objects.create(
+        request=request, due_at=due_at, repeat_every_days=repeat_every_days
+    )
+    callback_due_schedule(callback=callback)
+    return callback
+
+
+def callback_due_schedule(*, callback: Callback) -> None:
+    from .tasks import callback_due_task
+
+    callback_due_task.using(run_after=callback.due_at).enqueue(callback_id=callback.pk)
+
+
+@transaction.atomic
+def callback_due_mark(*, callback_id: int) -> bool:
+    """A callback reached its due time: refresh the request's priority (it has waited) and
+    tell the boards, which show overdue calls on top. Nothing to do if it was done or moved."""
+    callback = (
+        Callback.objects.select_related("request__resident", "request__district")
+        .filter(pk=callback_id, done_at__isnull=True, due_at__lte=timezone.now())
+        .first()
+    )
+    if callback is None or not callback.request.is_open:
+        return False
+    request = HelpRequest.objects.select_for_update().get(pk=callback.request_id)
+    request.priority = helprequest_priority(request)
+    request.save(update_fields=["priority", "updated_at"])
+    board_publish(request=request, event="callback_due")
+    return True
+
+
+def callback_queue() -> QuerySet[Callback]:
+    """Open callbacks, the most overdue first, then by the request's priority."""
+    return (
+        Callback.objects.filter(done_at__isnull=True, request__status__in=HelpRequest.OPEN_STATUSES)
+        .select_related("request__resident", "request__district", "claimed_by")
+        .order_by("due_at", F("request__priority").desc())
+    )
+
+
+def callback_claim(*, callback: Callback, user: AbstractBaseUser) -> bool:
+    """Claim `callback` for `user`. False when another operator holds it."""
+    now = timezone.now()
+    free = Q(claimed_by__isnull=True) | Q(claimed_by=user) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    with transaction.atomic():
+        claimed = (
+            Callback.objects.filter(free, pk=callback.pk, done_at__isnull=True)
+            .exclude(claimed_by=user)
+            .update(claimed_by=user, claimed_at=now)
+        )
+        if claimed:
+            timeline_record(
+                request=callback.request,
+                kind=TimelineEvent.Kind.CALLBACK,
+                text=_("Callback claimed"),
+                actor=user,
+            )
+            board_publish(request=callback.request, event="callback")
+    callback.refresh_from_db()
+    return callback.claimed_by_id == user.pk
+
+
+def _held(callback: Callback, user: AbstractBaseUser) -> Callback:
+    locked = Callback.objects.select_for_update().select_related("request").get(pk=callback.pk)
+    if locked.done_at is not None or locked.claimed_by_id != user.pk:
+        raise PermissionError(_("Claim the callback before acting on it."))
+    return locked
+
+
+@transaction.atomic
+def callback_complete(*, callback: Callback, user: AbstractBaseUser, outcome: str) -> Callback:
+    """Log the call and close it. A recurring check-in gets its next occurrence."""
+    locked = _held(callback, user)
+    locked.outcome = outcome[:300]
+    locked.done_at = timezone.now()
+    locked.save(update_fields=["outcome", "done_at"])
+    request = locked.request
+    timeline_record(request=request, kind=TimelineEvent.Kind.CALLBACK, text=outcome, actor=user)
+    if locked.repeat_every_days:
+        callback_next_create(callback=locked, actor=user)
+    helprequest_transition(request=request, to=HelpRequest.Status.DONE, actor=user)
+    return locked
+
+
+def callback_next_create(*, callback: Callback, actor: AbstractBaseUser | None) -> Callback:
+    request = callback.request
+    following = helprequest_create(
+        resident=request.resident,
+        kind=HelpRequest.Kind.CALLBACK,
+        task_text=request.task_text,
+        internal_notes=request.internal_notes,
+        urgency=request.urgency,
+        language=request.language,
+        actor=actor,
+    )
+    due = callback.due_at + timedelta(days=callback.repeat_every_days)
+    due = max(due, timezone.now() + timedelta(hours=1))
+    return callback_create(
+        request=following, due_at=due, repeat_every_days=callback.repeat_every_days
+    )
+
+
+@transaction.atomic
+def callback_reschedule(
+    *, callback: Callback, user: AbstractBaseUser, due_at: datetime, outcome: str = ""
+) -> Callback:
+    locked = _held(callback, user)
+    locked.due_at = due_at
+    locked.claimed_by = None
+    locked.claimed_at = None
+    locked.save(update_fields=["due_at", "claimed_by", "claimed_at"])
+    callback_due_schedule(callback=locked)
+    when = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+    text = _("Rescheduled to %(when)s") % {"when": when}
+    timeline_record(
+        request=locked.request,
+        kind=TimelineEvent.Kind.CALLBACK,
+        text=f"{text}. {outcome}".strip(". ") if outcome else text,
+        actor=user,
+    )
+    board_publish(request=locked.request, event="callback")
+    return locked
+
+
+@transaction.atomic
+def callback_convert(
+    *, callback: Callback, user: AbstractBaseUser, kind: str, task_text: str
+) -> HelpRequest:
+    """The call showed a need a volunteer can meet: close the call, open that request."""
+    from .intake import matching_services
+
+    locked = _held(callback, user)
+    resident = locked.request.resident
+    created = helprequest_create(
+        resident=resident,
+        kind=kind,
+        task_text=task_text,
+        urgency=locked.request.urgency,
+        language=locked.request.language,
+        actor=user,
+    )
+    locked.outcome = _("Turned into request %(code)s") % {"code": created.code}
+    locked.done_at = timezone.now()
+    locked.save(update_fields=["outcome", "done_at"])
+    timeline_record(
+        request=locked.request, kind=TimelineEvent.Kind.CALLBACK, text=locked.outcome, actor=user
+    )
+    if locked.repeat_every_days:
+        callback_next_create(callback=locked, actor=user)
+    helprequest_transition(request=locked.request, to=HelpRequest.Status.DONE, actor=user)
+    matching = matching_services()
+    if matching is not None:
+        matching.helprequest_match_enqueue(request=created)
+    return created

@@ -1,0 +1,133 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from notifications.phones import phone_normalise
+
+from .models import District, HelpRequest, Language
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class IntakeForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "tel", "autofocus": True}
+        ),
+    )
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="sv")
+    is_70_plus = forms.BooleanField(label=_("70 or older"), required=False)
+    lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
+    chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)
+    no_internet = forms.BooleanField(label=_("No internet"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=HelpRequest.Kind.choices)
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"),
+        choices=HelpRequest.Urgency.choices,
+        coerce=int,
+        initial=HelpRequest.Urgency.NORMAL,
+    )
+    window_start = forms.DateTimeField(label=_("From"), required=False, widget=DATETIME)
+    window_end = forms.DateTimeField(label=_("Until"), required=False, widget=DATETIME)
+    task_text = forms.CharField(
+        label=_("Task for the volunteer"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the volunteer. No health details."),
+    )
+    internal_notes = forms.CharField(
+        label=_("Internal notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Never sent to anyone."),
+    )
+    safe_callback_note = forms.CharField(
+        label=_("Safe callback note"),
+        max_length=300,
+        required=False,
+        help_text=_("Referrals: when it is safe to call, whether a message may be left."),
+    )
+    consent = forms.BooleanField(label=_("The resident agrees that we store these details"))
+    send_summary = forms.BooleanField(
+        label=_("Send the resident an SMS summary"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = _("Consent wording version %(version)s") % {
+            "version": settings.CONSENT_VERSION
+        }
+
+    def clean_phone(self) -> str:
+        return phone_normalise(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error("window_end", _("The window must end after it starts."))
+        if data.get("kind") in HelpRequest.SENSITIVE_KINDS and not data.get("safe_callback_note"):
+            self.add_error(
+                "safe_callback_note", _("Say when it is safe to call before saving a referral.")
+            )
+        return data
+
+    def resident_data(self) -> dict:
+        fields = (
+            "name",
+            "address",
+            "district",
+            "language",
+            "is_70_plus",
+            "lives_alone",
+            "chronic_illness",
+            "no_internet",
+        )
+        return {f: self.cleaned_data[f] for f in fields}
+
+
+class TextResidentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=600, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=500)
+
+
+class RescheduleForm(forms.Form):
+    due_at = forms.DateTimeField(label=_("New time"), widget=DATETIME)
+    outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), max_length=300)
+
+
+class ConvertForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of help"),
+        choices=[c for c in HelpRequest.Kind.choices if c[0] != HelpRequest.Kind.CALLBACK],
+    )
+    task_text = forms.CharField(label=_("Task for the volunteer"), max_length=300)
+
+
+def phone_error(raw: str) -> str | None:
+    try:
+        phone_normalise(raw)
+    except ValidationError as error:
+        return error.messages[0]
+    return None

@@ -1,0 +1,201 @@
+"""Taking a request on the phone: find the caller by number, update or create the resident,
+create the request once however often the form is sent, text a summary, start matching."""
+
+import importlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import ModuleType
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
+from notifications.services import sms_send
+
+from .callbacks import callback_create
+from .models import District, HelpRequest, Resident, TimelineEvent
+from .services import helprequest_create, timeline_record
+
+RESIDENT_FIELDS = (
+    "name",
+    "address",
+    "district",
+    "language",
+    "is_70_plus",
+    "lives_alone",
+    "chronic_illness",
+    "no_internet",
+)
+
+
+def matching_services() -> ModuleType | None:
+    """Matching's service module, or None while that app does not provide it yet."""
+    try:
+        return importlib.import_module("matching.services")
+    except ImportError:
+        return None
+
+
+def resident_lookup(raw_phone: str) -> dict:
+    """What the intake page shows as soon as a number is typed. Any format is accepted."""
+    phone = phone_try_normalise(raw_phone)
+    if phone is None:
+        return {"valid": False}
+    result = {
+        "valid": True,
+        "phone": phone,
+        "display": phone_display(phone),
+        "mobile": phone_is_mobile(phone),
+        "resident": None,
+        "open_requests": [],
+        "history": [],
+    }
+    resident = Resident.objects.filter(phone=phone, anonymised_at__isnull=True).first()
+    if resident is None:
+        return result
+    result["resident"] = {
+        "id": resident.pk,
+        "name": resident.name,
+        "address": resident.address,
+        "district": resident.district_id,
+        "language": resident.language,
+        "is_70_plus": resident.is_70_plus,
+        "lives_alone": resident.lives_alone,
+        "chronic_illness": resident.chronic_illness,
+        "no_internet": resident.no_internet,
+        "consent_current": resident.consent_version == settings.CONSENT_VERSION,
+    }
+    for request in resident.requests.order_by("-created_at")[:15]:
+        row = {
+            "id": request.pk,
+            "code": request.code,
+            "kind": str(request.get_kind_display()),
+            "status": str(request.get_status_display()),
+            "created_at": timezone.localtime(request.created_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        result["open_requests" if request.is_open else "history"].append(row)
+    return result
+
+
+@dataclass
+class IntakeResult:
+    request: HelpRequest
+    created: bool
+
+
+def intake_submit(
+    *,
+    token: uuid.UUID,
+    phone: str,
+    resident_data: dict,
+    consent: bool,
+    kind: str,
+    urgency: int,
+    task_text: str = "",
+    internal_notes: str = "",
+    language: str = "",
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    safe_callback_note: str = "",
+    send_summary: bool = True,
+    actor: AbstractBaseUser | None = None,
+) -> IntakeResult:
+    """Create the request for `token` once. A second submit of the same form (a double
+    click, a resent POST) gets the first request back: the unique token decides."""
+    existing = HelpRequest.objects.filter(intake_token=token).first()
+    if existing is not None:
+        return IntakeResult(existing, False)
+    try:
+        with transaction.atomic():
+            request = _intake_create(
+                token=token,
+                phone=phone,
+                resident_data=resident_data,
+                consent=consent,
+                kind=kind,
+                urgency=urgency,
+                task_text=task_text,
+                internal_notes=internal_notes,
+                language=language,
+                window_start=window_start,
+                window_end=window_end,
+                safe_callback_note=safe_callback_note,
+                send_summary=send_summary,
+                actor=actor,
+            )
+    except IntegrityError:
+        existing = HelpRequest.objects.filter(intake_token=token).first()
+        if existing is None:
+            raise
+        return IntakeResult(existing, False)
+    return IntakeResult(request, True)
+
+
+def _intake_create(*, token, phone, resident_data, consent, send_summary, actor, **fields):
+    resident = resident_save(phone=phone, data=resident_data, consent=consent)
+    request = helprequest_create(
+        resident=resident,
+        kind=fields["kind"],
+        task_text=fields["task_text"],
+        internal_notes=fields["internal_notes"],
+        urgency=fields["urgency"],
+        channel=HelpRequest.Channel.PHONE,
+        language=fields["language"] or resident.language,
+        window_start=fields["window_start"],
+        window_end=fields["window_end"],
+        safe_callback_note=fields["safe_callback_note"],
+        actor=actor,
+        intake_token=token,
+    )
+    if request.kind == HelpRequest.Kind.CALLBACK:
+        due = fields["window_start"] or timezone.now() + timedelta(hours=1)
+        callback_create(request=request, due_at=due)
+    if send_summary and resident.phone and phone_is_mobile(str(resident.phone)):
+        resident_summary_send(request=request, actor=actor)
+    matching = matching_services()
+    if matching is not None and request.kind != HelpRequest.Kind.CALLBACK:
+        matching.helprequest_match_enqueue(request=request)
+    return request
+
+
+def resident_save(*, phone: str, data: dict, consent: bool) -> Resident:
+    """Find the resident by number (E.164) or create them; the operator's edits win."""
+    resident = Resident.objects.select_for_update().filter(phone=phone).first()
+    if resident is None:
+        resident = Resident(phone=phone)
+    for field in RESIDENT_FIELDS:
+        if field in data and (data[field] not in ("", None) or isinstance(data[field], bool)):
+            setattr(resident, field, data[field])
+    district: District | None = resident.district
+    if resident.lat is None and district is not None:
+        # Without an address lookup the district's centre is the best position for matching.
+        resident.lat, resident.lon = district.lat, district.lon
+    if consent and resident.consent_version != settings.CONSENT_VERSION:
+        resident.consent_at = timezone.now()
+        resident.consent_version = settings.CONSENT_VERSION
+    resident.save()
+    return resident
+
+
+def resident_summary_send(*, request: HelpRequest, actor: AbstractBaseUser | None = None):
+    """Text the resident what was agreed, in their language."""
+    with translation.override(request.language):
+        body = _(
+            "Samhjälp: we have your request %(code)s (%(kind)s). "
+            "We will text you when a volunteer is on the way."
+        ) % {"code": request.code, "kind": request.get_kind_display()}
+    message = sms_send(
+        to=str(request.resident.phone), body=body, about=request, language=request.language
+    )
+    timeline_record(
+        request=request,
+        kind=TimelineEvent.Kind.SMS_OUT,
+        text=body,
+        actor=actor,
+        data={"message": message.pk, "status": message.status},
+    )
+    return message

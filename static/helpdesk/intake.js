@@ -1,0 +1,73 @@
+// Intake: find the caller as the number is typed, fill in what we know, warn of open requests.
+(function () {
+  "use strict";
+  var form = document.getElementById("intake");
+  if (!form) return;
+  var phone = form.elements.phone, out = document.getElementById("lookup-result");
+  var requestUrl = form.dataset.requestUrl.replace(/0\/$/, "");
+  var timer = null, last = "";
+
+  function list(title, rows, cls) {
+    if (!rows.length) return null;
+    var box = document.createElement("div");
+    box.className = cls;
+    var h = document.createElement("strong");
+    h.textContent = title;
+    box.appendChild(h);
+    var ul = document.createElement("ul");
+    rows.forEach(function (r) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = requestUrl + r.id + "/";
+      a.textContent = "#" + r.code + " " + r.kind + " · " + r.status + " · " + r.created_at;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    return box;
+  }
+
+  function show(data) {
+    out.replaceChildren();
+    var p = document.createElement("p");
+    out.appendChild(p);
+    if (!data.valid) { p.textContent = out.dataset.invalid; return; }
+    form.elements.send_summary.checked = data.mobile;
+    form.elements.send_summary.disabled = !data.mobile;
+    if (!data.mobile) p.textContent = data.display + " · " + out.dataset.landline;
+    if (!data.resident) {
+      p.textContent = data.display + " · " + out.dataset.new + (data.mobile ? "" : " " + out.dataset.landline);
+      return;
+    }
+    var r = data.resident;
+    p.textContent = out.dataset.found + ": " + (r.name || data.display);
+    ["name", "address", "district", "language"].forEach(function (f) {
+      if (r[f] !== null && r[f] !== "" && !form.elements[f].value) form.elements[f].value = r[f];
+    });
+    if (r.language) form.elements.language.value = r.language;
+    ["is_70_plus", "lives_alone", "chronic_illness", "no_internet"].forEach(function (f) {
+      form.elements[f].checked = r[f];
+    });
+    form.elements.consent.checked = r.consent_current;
+    var open = list(out.dataset.open, data.open_requests, "warning");
+    if (open) out.appendChild(open);
+    var hist = list(out.dataset.history, data.history, "history");
+    if (hist) out.appendChild(hist);
+  }
+
+  function lookup() {
+    var value = phone.value.trim();
+    if (value === last || value.replace(/\D/g, "").length < 7) return;
+    last = value;
+    fetch(form.dataset.lookup + "?phone=" + encodeURIComponent(value), {credentials: "same-origin"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) { if (phone.value.trim() === value) show(data); })
+      .catch(function () {});
+  }
+
+  phone.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(lookup, 150); });
+  phone.addEventListener("blur", lookup);
+  // One submit: the token makes a second one harmless anyway, this saves the round trip.
+  form.addEventListener("submit", function () {
+    setTimeout(function () { document.getElementById("intake-save").disabled = true; }, 0);
+  });
+})();

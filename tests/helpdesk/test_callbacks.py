@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.callbacks import callback_claim, callback_complete, callback_queue
+from helpdesk.models import Callback, HelpRequest
+from tests.conftest import make_user
+from tests.factories import helprequest_make
+
+pytestmark = pytest.mark.django_db
+
+
+def callback_make(*, due_in=timedelta(hours=-1), urgency=1, repeat=None) -> Callback:
+    request = helprequest_make(kind="callback", task_text="Ring Greta", urgency=urgency)
+    return Callback.objects.create(
+        request=request, due_at=timezone.now() + due_in, repeat_every_days=repeat
+    )
+
+
+def test_queue_by_due_time_then_priority():
+    later = callback_make(due_in=timedelta(hours=2))
+    soon_low = callback_make(due_in=timedelta(hours=-1), urgency=0)
+    same_time_urgent = Callback.objects.create(
+        request=helprequest_make(kind="callback", urgency=2), due_at=soon_low.due_at
+    )
+    assert list(callback_queue()) == [same_time_urgent, soon_low, later]
+
+
+def test_two_operators_cannot_claim_the_same_call(operator):
+    other = make_user("bo", "operator")
+    callback = callback_make()
+    assert callback_claim(callback=callback, user=operator)
+    assert not callback_claim(callback=Callback.objects.get(pk=callback.pk), user=other)
+    assert Callback.objects.get(pk=callback.pk).claimed_by == operator
+
+
+def test_acting_without_a_claim_is_refused(operator):
+    callback = callback_make()
+    with pytest.raises(PermissionError):
+        callback_complete(callback=callback, user=operator, outcome="Pratade")
+
+
+def test_recurring_check_in_creates_the_next_one(operator_client, operator):
+    callback = callback_make(repeat=7)
+    url = reverse("callback_action", args=[callback.pk, "claim"])
+    operator_client.post(url)
+    operator_client.post(
+        reverse("callback_action", args=[callback.pk, "complete"]), {"outcome": "Mår bra"}
+    )
+    callback.refresh_from_db()
+    assert callback.done_at and callback.outcome == "Mår bra"
+    assert callback.request.status == HelpRequest.Status.DONE
+    following = Callback.objects.exclude(pk=callback.pk).get()
+    assert following.repeat_every_days == 7
+    assert following.due_at == callback.due_at + timedelta(days=7)
+    assert following.request.resident == callback.request.resident
+
+
+def test_reschedule_frees_the_call(operator_client):
+    callback = callback_make()
+    operator_client.post(reverse("callback_action", args=[callback.pk, "claim"]))
+    operator_client.post(
+        reverse("callback_action", args=[callback.pk, "reschedule"]),
+        {"due_at": "2031-05-01T10:30", "outcome": "Ej hemma"},
+    )
+    callback.refresh_from_db()
+    assert callback.claimed_by is None
+    assert timezone.localtime(callback.due_at).hour == 10
+    assert callback.request.timeline.filter(text__contains="Ej hemma").exists()
+
+
+def test_turn_into_a_help_request(operator_client):
+    callback = callback_make()
+    operator_client.post(reverse("callback_action", args=[callback.pk, "claim"]))
+    response = operator_client.post(
+        reverse("callback_action", args=[callback.pk, "convert"]),
+        {"kind": "groceries", "task_text": "Handla till helgen"},
+    )
+    created = HelpRequest.objects.get(kind="groceries")
+    assert response.url == reverse("request_detail", args=[created.pk])
+    assert created.resident == callback.request.resident
+    callback.refresh_from_db()
+    assert created.code in callback.outcome
+
+
+def test_the_page_lists_the_queue(operator_client):
+    callback_make()
+    page = operator_client.get(reverse("callbacks")).content.decode()
+    assert "Ring Greta" in page
+
+
+def test_a_callback_falling_due_moves_up_the_boards(operator_client, run_tasks):
+    from helpdesk.models import BoardEvent
+
+    operator_client.post(
+        reverse("intake"),
+        {
+            "token": "5f0c3c1e-8a0b-4a8e-9d7c-1b2a3c4d5e6f",
+            "phone": "070-174 06 20",
+            "language": "sv",
+            "kind": "callback",
+            "urgency": "1",
+            "window_start": "2020-01-01T10:00",
+            "consent": "on",
+        },
+    )
+    callback = Callback.objects.get()
+    before = BoardEvent.objects.count()
+    run_tasks()
+    event = BoardEvent.objects.order_by("-id").first()
+    assert BoardEvent.objects.count() == before + 1
+    assert (event.event, event.card["id"]) == ("callback_due", callback.request_id)
+    assert event.card["callback_due_at"] is not None
+
+
+def test_a_done_callback_falling_due_changes_nothing(operator):
+    from helpdesk.callbacks import callback_due_mark
+
+    callback = callback_make()
+    callback.done_at = timezone.now()
+    callback.save()
+    assert not callback_due_mark(callback_id=callback.pk)
