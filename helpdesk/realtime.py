@@ -231,7 +231,10 @@ class BoardHub:
             except TimeoutError:
                 continue
             except Exception:
+                # The layer went away (Redis restarted): it has forgotten our membership, so
+                # join again once it answers. Boards resync from the outbox on the next event.
                 log.exception("board hub receive failed")
+                joined = None
                 await asyncio.sleep(1)
                 continue
             for socket in list(self.sockets):
