@@ -223,10 +223,10 @@ class BoardHub:
         channel = await layer.new_channel()
         joined: float | None = None
         while True:
-            if joined is None or time.monotonic() - joined > self.REJOIN_EVERY:
-                await layer.group_add(BOARD_GROUP, channel)
-                joined = time.monotonic()
             try:
+                if joined is None or time.monotonic() - joined > self.REJOIN_EVERY:
+                    await layer.group_add(BOARD_GROUP, channel)
+                    joined = time.monotonic()
                 message = await asyncio.wait_for(layer.receive(channel), self.REJOIN_EVERY)
             except TimeoutError:
                 continue
