@@ -178,11 +178,12 @@ class BoardRelay:
 
 
 _relay_task: asyncio.Task | None = None
+_relay: BoardRelay | None = None
 
 
 def board_relay_ensure() -> None:
     """Start the relay in this process (once) when the channel layer cannot cross processes."""
-    global _relay_task
+    global _relay_task, _relay
     interval = getattr(settings, "BOARD_RELAY_INTERVAL", 0.5)
     if not interval or not isinstance(get_channel_layer(), InMemoryChannelLayer):
         return
@@ -190,7 +191,8 @@ def board_relay_ensure() -> None:
     # A task of a loop that has since closed (tests run one loop each) counts as stopped.
     if _relay_task is not None and not _relay_task.done() and _relay_task.get_loop() is loop:
         return
-    _relay_task = loop.create_task(BoardRelay(interval).run())
+    _relay = BoardRelay(interval)
+    _relay_task = loop.create_task(_relay.run())
 
 
 class BoardHub:
