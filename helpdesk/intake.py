@@ -1,11 +1,9 @@
 """Taking a request on the phone: find the caller by number, update or create the resident,
 create the request once however often the form is sent, text a summary, start matching."""
 
-import importlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import ModuleType
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from matching.services import helprequest_match_enqueue
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
 
@@ -30,14 +29,6 @@ RESIDENT_FIELDS = (
     "chronic_illness",
     "no_internet",
 )
-
-
-def matching_services() -> ModuleType | None:
-    """Matching's service module, or None while that app does not provide it yet."""
-    try:
-        return importlib.import_module("matching.services")
-    except ImportError:
-        return None
 
 
 def resident_lookup(raw_phone: str) -> dict:
@@ -156,9 +147,8 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
         callback_create(request=request, due_at=due)
     if send_summary and resident.phone and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
-    matching = matching_services()
-    if matching is not None and request.kind != HelpRequest.Kind.CALLBACK:
-        matching.helprequest_match_enqueue(request=request)
+    if request.kind != HelpRequest.Kind.CALLBACK:
+        helprequest_match_enqueue(request=request)
     return request
 
 

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
+from matching import services as matching
 from matching.models import Offer, Organisation, Volunteer
+from matching.search import candidates_rank
 from notifications.models import Message
 
 from . import actions
 from .board import board_organisation_ids
 from .forms import IntakeForm, NoteForm, TextResidentForm
-from .intake import intake_submit, matching_services, resident_lookup
+from .intake import intake_submit, resident_lookup
 from .models import District, HelpRequest, Language
 
 STAFF = (OPERATOR, COORDINATOR, ADMIN)
@@ -115,11 +117,8 @@ def request_messages(help_request: HelpRequest) -> QuerySet[Message]:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(requests_visible(request.user), pk=pk)
     is_operator = board_organisation_ids(request.user) is None
-    matching = matching_services()
     candidates = []
-    if is_operator and matching is not None and help_request.is_open:
-        from matching.search import candidates_rank
-
+    if is_operator and help_request.is_open:
         candidates = candidates_rank(request=help_request, limit=20)
     context = {
         "r": help_request,
@@ -128,7 +127,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sms": request_messages(help_request) if is_operator else [],
         "offers": help_request.offers.select_related("volunteer__organisation"),
         "candidates": candidates,
-        "matching_available": matching is not None,
         "text_form": TextResidentForm(),
         "note_form": NoteForm(),
         "token": uuid.uuid4(),
@@ -148,7 +146,6 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     help_request = get_object_or_404(HelpRequest, pk=pk)
     user = request.user
     token = request.POST.get("token", "")
-    matching = matching_services()
     try:
         if action == "cancel":
             actions.helprequest_cancel(
@@ -170,7 +167,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
         elif action == "rematch":
             actions.helprequest_rematch(request=help_request, actor=user)
-        elif action in ("offer", "assign") and matching is not None:
+        elif action in ("offer", "assign"):
             ids = request.POST.getlist("volunteer")
             volunteers = list(Volunteer.objects.filter(pk__in=ids))
             if not volunteers:
