@@ -17,6 +17,7 @@ from notifications.services import sms_send
 
 from .callbacks import callback_create
 from .models import District, HelpRequest, Resident, TimelineEvent
+from .safety import referral_route
 from .services import helprequest_create, timeline_record
 
 RESIDENT_FIELDS = (
@@ -145,8 +146,12 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     if request.kind == HelpRequest.Kind.CALLBACK:
         due = fields["window_start"] or timezone.now() + timedelta(hours=1)
         callback_create(request=request, due_at=due)
-    if send_summary and resident.phone and phone_is_mobile(str(resident.phone)):
+    # A referral's summary could tell someone else reading the phone what was asked for.
+    texted = send_summary and not request.sensitive and resident.phone
+    if texted and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
+    if request.sensitive:
+        referral_route(request=request, actor=actor)
     if request.kind != HelpRequest.Kind.CALLBACK:
         helprequest_match_enqueue(request=request)
     return request
