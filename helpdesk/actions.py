@@ -5,9 +5,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from matching import services as matching
 from notifications.services import sms_send
 
-from .intake import matching_services
 from .models import HelpRequest, TimelineEvent
 from .realtime import board_publish
 from .services import helprequest_transition, timeline_record
@@ -45,8 +45,7 @@ def helprequest_text_resident(
 
 @transaction.atomic
 def helprequest_cancel(*, request: HelpRequest, actor: AbstractBaseUser, reason: str = "") -> None:
-    matching = matching_services()
-    if matching is not None and request.status != HelpRequest.Status.NEW:
+    if request.status != HelpRequest.Status.NEW:
         matching.offers_withdraw(request=request, actor=actor, reason=reason)
     helprequest_transition(
         request=request, to=HelpRequest.Status.CANCELLED, actor=actor, text=reason
@@ -55,17 +54,10 @@ def helprequest_cancel(*, request: HelpRequest, actor: AbstractBaseUser, reason:
 
 @transaction.atomic
 def helprequest_mark_done(*, request: HelpRequest, actor: AbstractBaseUser) -> None:
-    matching = matching_services()
-    if matching is not None:
-        matching.helprequest_done(request=request, actor=actor)
-    else:
-        helprequest_transition(request=request, to=HelpRequest.Status.DONE, actor=actor)
+    matching.helprequest_done(request=request, actor=actor)
 
 
 def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> None:
-    matching = matching_services()
-    if matching is None:
-        raise LookupError(_("Matching is not available."))
     with transaction.atomic():
         timeline_record(
             request=request, kind=TimelineEvent.Kind.NOTE, text=_("Matching re-run"), actor=actor

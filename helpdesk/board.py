@@ -16,6 +16,16 @@ def board_organisation_ids(user) -> list[int] | None:
     return list(user.coordinated_organisations.values_list("pk", flat=True))
 
 
+def organisations_scope(organisation_ids: list[int]) -> Q:
+    """Requests these organisations' coordinators may see: offered to or assigned to one of
+    their volunteers, or routed to them as a referral."""
+    return (
+        Q(assigned_volunteer__organisation__in=organisation_ids)
+        | Q(offers__volunteer__organisation__in=organisation_ids)
+        | Q(routed_to__in=organisation_ids)
+    )
+
+
 def board_requests(user) -> QuerySet[HelpRequest]:
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     visible = Q(status__in=HelpRequest.OPEN_STATUSES) | Q(
@@ -26,10 +36,7 @@ def board_requests(user) -> QuerySet[HelpRequest]:
     )
     organisation_ids = board_organisation_ids(user)
     if organisation_ids is not None:
-        requests = requests.filter(
-            Q(assigned_volunteer__organisation__in=organisation_ids)
-            | Q(offers__volunteer__organisation__in=organisation_ids)
-        ).distinct()
+        requests = requests.filter(organisations_scope(organisation_ids)).distinct()
     return requests.order_by("-priority", "created_at")
 
 

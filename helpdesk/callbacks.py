@@ -9,6 +9,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.services import helprequest_match_enqueue
+
 from .models import Callback, HelpRequest, TimelineEvent
 from .realtime import board_publish
 from .services import (
@@ -152,8 +154,6 @@ def callback_convert(
     *, callback: Callback, user: AbstractBaseUser, kind: str, task_text: str
 ) -> HelpRequest:
     """The call showed a need a volunteer can meet: close the call, open that request."""
-    from .intake import matching_services
-
     locked = _held(callback, user)
     resident = locked.request.resident
     created = helprequest_create(
@@ -173,7 +173,5 @@ def callback_convert(
     if locked.repeat_every_days:
         callback_next_create(callback=locked, actor=user)
     helprequest_transition(request=locked.request, to=HelpRequest.Status.DONE, actor=user)
-    matching = matching_services()
-    if matching is not None:
-        matching.helprequest_match_enqueue(request=created)
+    helprequest_match_enqueue(request=created)
     return created

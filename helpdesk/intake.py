@@ -1,11 +1,9 @@
 """Taking a request on the phone: find the caller by number, update or create the resident,
 create the request once however often the form is sent, text a summary, start matching."""
 
-import importlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import ModuleType
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from matching.services import helprequest_match_enqueue
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
 
 from .callbacks import callback_create
 from .models import District, HelpRequest, Resident, TimelineEvent
+from .safety import referral_route
 from .services import helprequest_create, timeline_record
 
 RESIDENT_FIELDS = (
@@ -30,14 +30,6 @@ RESIDENT_FIELDS = (
     "chronic_illness",
     "no_internet",
 )
-
-
-def matching_services() -> ModuleType | None:
-    """Matching's service module, or None while that app does not provide it yet."""
-    try:
-        return importlib.import_module("matching.services")
-    except ImportError:
-        return None
 
 
 def resident_lookup(raw_phone: str) -> dict:
@@ -154,11 +146,14 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     if request.kind == HelpRequest.Kind.CALLBACK:
         due = fields["window_start"] or timezone.now() + timedelta(hours=1)
         callback_create(request=request, due_at=due)
-    if send_summary and resident.phone and phone_is_mobile(str(resident.phone)):
+    # A referral's summary could tell someone else reading the phone what was asked for.
+    texted = send_summary and not request.sensitive and resident.phone
+    if texted and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
-    matching = matching_services()
-    if matching is not None and request.kind != HelpRequest.Kind.CALLBACK:
-        matching.helprequest_match_enqueue(request=request)
+    if request.sensitive:
+        referral_route(request=request, actor=actor)
+    if request.kind != HelpRequest.Kind.CALLBACK:
+        helprequest_match_enqueue(request=request)
     return request
 
 

@@ -163,6 +163,15 @@ class HelpRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_requests",
     )
+    # For referrals: the organisation that takes this sensitive case. Its coordinators see the
+    # request (with the phone and safe-callback note); no volunteer ever does.
+    routed_to = models.ForeignKey(
+        "matching.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="routed_requests",
+    )
     escalation_reason = models.CharField(max_length=300, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -35,9 +35,10 @@ def organisation_group(organisation_id: int) -> str:
 
 
 def request_organisation_ids(request: HelpRequest) -> list[int]:
-    """Organisations whose coordinators see `request`: the assigned volunteer's and those of
-    every volunteer it was offered to (the same rule as board.board_requests)."""
-    ids = set()
+    """Organisations whose coordinators see `request`: the assigned volunteer's, those of
+    every volunteer it was offered to, and the one a referral is routed to (the same rule as
+    board.organisations_scope)."""
+    ids = {request.routed_to_id} if request.routed_to_id else set()
     if request.assigned_volunteer_id:
         ids.add(request.assigned_volunteer.organisation_id)
     if request.pk:

@@ -12,6 +12,7 @@ from matching.models import Organisation
 
 from .languages import phrases_fold, text_fold, text_has_any
 from .models import HelpRequest, TimelineEvent
+from .realtime import board_publish
 from .services import timeline_record
 
 EMERGENCY_NUMBER = "112"
@@ -158,8 +159,9 @@ def referral_organisation(request: HelpRequest) -> Organisation | None:
 def referral_route(
     *, request: HelpRequest, actor: AbstractBaseUser | None = None, actor_label: str = ""
 ) -> Organisation | None:
-    """Record which organisation a sensitive request is routed to (or that none takes it, so
-    the support line keeps it). Called inside the caller's transaction."""
+    """Route a sensitive request to the organisation that takes it (`routed_to`), so that
+    organisation's coordinators see it on their board and request page; with none, the support
+    line keeps it. Called inside the caller's transaction."""
     organisation = referral_organisation(request)
     if organisation is None:
         text = "No organisation takes sensitive cases: the support line handles this referral."
@@ -167,6 +169,8 @@ def referral_route(
     else:
         text = f"Referral routed to {organisation.name}."
         data = {"organisation_id": organisation.pk}
+    request.routed_to = organisation
+    request.save(update_fields=["routed_to", "updated_at"])
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.NOTE,
@@ -175,4 +179,5 @@ def referral_route(
         actor_label=actor_label or "system",
         data={"referral": True, **data},
     )
+    board_publish(request=request, event="routed")
     return organisation

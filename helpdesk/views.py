@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
+from matching import services as matching
 from matching.models import Offer, Organisation, Volunteer
+from matching.search import candidates_rank
 from notifications.models import Message
 
 from . import actions
-from .board import board_organisation_ids
+from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
-from .intake import intake_submit, matching_services, resident_lookup
+from .intake import intake_submit, resident_lookup
 from .models import District, HelpRequest, Language
 
 STAFF = (OPERATOR, COORDINATOR, ADMIN)
@@ -87,15 +89,15 @@ def lookup(request: HttpRequest) -> JsonResponse:
 
 
 def requests_visible(user) -> QuerySet[HelpRequest]:
-    """Every request for operators; a coordinator's organisations' requests for them."""
+    """Every request for operators; a coordinator's organisations' requests for them (offered,
+    assigned, or a referral routed to them)."""
     organisation_ids = board_organisation_ids(user)
-    requests = HelpRequest.objects.select_related("resident", "district", "assigned_volunteer")
+    requests = HelpRequest.objects.select_related(
+        "resident", "district", "assigned_volunteer", "routed_to"
+    )
     if organisation_ids is None:
         return requests
-    return requests.filter(
-        Q(assigned_volunteer__organisation__in=organisation_ids)
-        | Q(offers__volunteer__organisation__in=organisation_ids)
-    ).distinct()
+    return requests.filter(organisations_scope(organisation_ids)).distinct()
 
 
 def request_messages(help_request: HelpRequest) -> QuerySet[Message]:
@@ -114,21 +116,27 @@ def request_messages(help_request: HelpRequest) -> QuerySet[Message]:
 @role_required(*STAFF)
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(requests_visible(request.user), pk=pk)
-    is_operator = board_organisation_ids(request.user) is None
-    matching = matching_services()
+    organisation_ids = board_organisation_ids(request.user)
+    is_operator = organisation_ids is None
+    # The coordinators of the organisation a referral is routed to call the resident back:
+    # they get the phone and the safe-callback note. Nobody else outside the office does.
+    is_referral_desk = bool(
+        help_request.routed_to_id
+        and not is_operator
+        and help_request.routed_to_id in organisation_ids
+    )
     candidates = []
-    if is_operator and matching is not None and help_request.is_open:
-        from matching.search import candidates_rank
-
+    if is_operator and help_request.is_open:
         candidates = candidates_rank(request=help_request, limit=20)
     context = {
         "r": help_request,
         "is_operator_view": is_operator,
+        "is_referral_desk": is_referral_desk,
+        "show_safety": help_request.sensitive and (is_operator or is_referral_desk),
         "timeline": help_request.timeline.select_related("actor"),
         "sms": request_messages(help_request) if is_operator else [],
         "offers": help_request.offers.select_related("volunteer__organisation"),
         "candidates": candidates,
-        "matching_available": matching is not None,
         "text_form": TextResidentForm(),
         "note_form": NoteForm(),
         "token": uuid.uuid4(),
@@ -148,7 +156,6 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     help_request = get_object_or_404(HelpRequest, pk=pk)
     user = request.user
     token = request.POST.get("token", "")
-    matching = matching_services()
     try:
         if action == "cancel":
             actions.helprequest_cancel(
@@ -170,7 +177,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
         elif action == "rematch":
             actions.helprequest_rematch(request=help_request, actor=user)
-        elif action in ("offer", "assign") and matching is not None:
+        elif action in ("offer", "assign"):
             ids = request.POST.getlist("volunteer")
             volunteers = list(Volunteer.objects.filter(pk__in=ids))
             if not volunteers:

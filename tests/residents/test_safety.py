@@ -85,6 +85,7 @@ def test_the_referral_goes_to_an_organisation_that_takes_sensitive_cases(sms_in)
     assert note.data["organisation_id"] == local.pk
     assert "Kvinnojouren Huddinge" in note.text
     assert elsewhere.pk != local.pk
+    assert referral.routed_to == local
 
 
 def test_a_referral_with_no_sensitive_organisation_stays_with_the_support_line(sms_in):
@@ -93,6 +94,7 @@ def test_a_referral_with_no_sensitive_organisation_stays_with_the_support_line(s
     sms_in(str(resident.phone), "violence")
     note = referral_of(resident).timeline.get(data__referral=True)
     assert note.data["organisation_id"] is None
+    assert referral_of(resident).routed_to is None
 
 
 def test_referral_prefers_an_organisation_speaking_the_language():
@@ -163,3 +165,28 @@ def test_ordinary_words_that_look_alike_are_not_danger(sms_in, text):
     resident = resident_make()
     sms_in(str(resident.phone), text)
     assert not resident.requests.filter(sensitive=True).exists()
+
+
+def test_a_referral_by_sms_reaches_the_shelters_board_with_its_note(sms_in, client):
+    from django.urls import reverse
+
+    from helpdesk.board import board_snapshot
+    from tests.conftest import make_user
+
+    shelter_user = make_user("siv", "coordinator")
+    other_user = make_user("otto", "coordinator")
+    organisation_make(takes_sensitive_cases=True, coordinators=[shelter_user])
+    other = organisation_make(coordinators=[other_user])
+    volunteer_make(organisation=other, skills={"groceries", "callback", "phone_friend"})
+    resident = resident_make()
+    sms_in(str(resident.phone), "han slår mig")
+    sms_in(str(resident.phone), "Ring efter kl 10. Lämna inget meddelande.")
+    referral = referral_of(resident)
+
+    assert [c["code"] for c in board_snapshot(shelter_user)] == [referral.code]
+    assert board_snapshot(other_user) == []
+    client.force_login(shelter_user)
+    page = client.get(reverse("request_detail", args=[referral.pk])).content.decode()
+    assert "Ring efter kl 10. Lämna inget meddelande." in page
+    assert str(resident.phone) in page
+    assert not Offer.objects.exists()

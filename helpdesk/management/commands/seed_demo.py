@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR
 from helpdesk.models import Callback, District, HelpRequest, Resident, TimelineEvent
+from helpdesk.safety import referral_route
 from helpdesk.services import helprequest_create, helprequest_transition, timeline_record
 from matching.models import Capacity, Offer, Organisation, Volunteer
 
@@ -389,12 +390,13 @@ class Command(BaseCommand):
             )
         resident = residents[1]
         if not HelpRequest.objects.filter(resident=resident, kind=HelpRequest.Kind.REFERRAL):
-            helprequest_create(
+            referral = helprequest_create(
                 resident=resident,
                 kind=HelpRequest.Kind.REFERRAL,
                 safe_callback_note="Ring vardagar 10–12. Lämna inget meddelande.",
                 actor=operator,
             )
+            referral_route(request=referral, actor=operator)
 
     def advance(self, rng, request, status, volunteers, operator) -> None:
         S = HelpRequest.Status
