@@ -145,7 +145,7 @@ def test_boards_and_web_survive_a_redis_restart(make_stack, private_redis):
             during_shown = await board.shows(during, 8)
             during_at = time.monotonic()
             after = await asyncio.to_thread(create, "after")
-            after_shown = await board.shows(after, 5)
+            after_shown = await board.shows(after, 8)
             return {
                 "login": login,
                 "health_open": health_open,
