@@ -1,3 +1,4 @@
+import asyncio
 import time
 import uuid
 
@@ -17,15 +18,24 @@ def _check_database() -> str:
     return "ok"
 
 
+# A layer that does not answer within this many seconds counts as down.
+CHANNEL_LAYER_TIMEOUT = 2.0
+
+
 def _check_channel_layer() -> str:
-    """A round trip through the layer: send to a fresh channel and read it back."""
+    """A round trip through the layer: send to a fresh channel and read it back.
+
+    The channel is a plain name, not one of new_channel()'s process-local names: with Redis,
+    all process-local channels take turns on one receive lock, which an open board's
+    subscription holds for up to five seconds at a time, so the check would wait that long
+    whenever a board is open."""
     layer = get_channel_layer()
 
     async def round_trip() -> str:
-        channel = await layer.new_channel(prefix="healthz")
         token = uuid.uuid4().hex
+        channel = f"healthz.{token}"
         await layer.send(channel, {"type": "healthz", "token": token})
-        reply = await layer.receive(channel)
+        reply = await asyncio.wait_for(layer.receive(channel), CHANNEL_LAYER_TIMEOUT)
         return "ok" if reply.get("token") == token else "mismatch"
 
     return async_to_sync(round_trip)()

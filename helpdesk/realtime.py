@@ -202,14 +202,19 @@ class BoardHub:
     A channel per socket would cost a channel-layer message per socket per event (with Redis,
     one pop each: 200 boards at 10 events/s is 2,000 round trips a second per process). One
     channel per process costs one, and the fan-out is a loop over local sockets.
+
+    A Redis restart forgets the membership without telling us: redis-py reconnects under the
+    receive, and the failure may surface in another coroutine sharing the layer. So the hub
+    joins again every REJOIN_EVERY seconds (one ZADD) and then reads the outbox for anything
+    newer than it has seen, which brings back events sent while it was not a member.
     """
 
-    # channels_redis forgets group members after a day; rejoin well before that.
-    REJOIN_EVERY = 3600.0
+    REJOIN_EVERY = 5.0
 
     def __init__(self) -> None:
         self.sockets: set = set()
         self.task: asyncio.Task | None = None
+        self.version: int | None = None
 
     def join(self, socket) -> None:
         self.sockets.add(socket)
@@ -224,27 +229,44 @@ class BoardHub:
         # The default prefix matters with Redis: every channel of a process shares one Redis
         # list for that prefix; a channel of its own prefix would wait behind the sockets'.
         channel = await layer.new_channel()
-        joined: float | None = None
+        self.version = await database_sync_to_async(board_version)()
+        keeper = asyncio.get_running_loop().create_task(self.keep_joined(layer, channel))
+        try:
+            while True:
+                try:
+                    message = await layer.receive(channel)
+                except Exception:
+                    # The layer went away; keep_joined joins again once it answers.
+                    log.exception("board hub receive failed")
+                    await asyncio.sleep(1)
+                    continue
+                await self.fan_out(message)
+        finally:
+            keeper.cancel()
+
+    async def keep_joined(self, layer, channel: str) -> None:
         while True:
             try:
-                if joined is None or time.monotonic() - joined > self.REJOIN_EVERY:
-                    await layer.group_add(BOARD_GROUP, channel)
-                    joined = time.monotonic()
-                message = await asyncio.wait_for(layer.receive(channel), self.REJOIN_EVERY)
-            except TimeoutError:
-                continue
+                await layer.group_add(BOARD_GROUP, channel)
+                await self.catch_up()
             except Exception:
-                # The layer went away (Redis restarted): it has forgotten our membership, so
-                # join again once it answers. Boards resync from the outbox on the next event.
-                log.exception("board hub receive failed")
-                joined = None
-                await asyncio.sleep(1)
-                continue
-            for socket in list(self.sockets):
-                try:
-                    await socket.board_event(message)
-                except Exception:
-                    log.exception("board event v%s not forwarded", message.get("version"))
+                log.warning("board hub could not join the board group; trying again")
+            await asyncio.sleep(self.REJOIN_EVERY)
+
+    async def catch_up(self) -> None:
+        """Forward outbox rows newer than any event seen; sockets drop what they already
+        have, so an event that is merely late costs nothing."""
+        rows = await database_sync_to_async(board_events_since)(self.version or 0)
+        for row in rows:
+            await self.fan_out(board_message(row))
+
+    async def fan_out(self, message: dict) -> None:
+        self.version = max(self.version or 0, message.get("version") or 0)
+        for socket in list(self.sockets):
+            try:
+                await socket.board_event(message)
+            except Exception:
+                log.exception("board event v%s not forwarded", message.get("version"))
 
 
 _hubs: dict[asyncio.AbstractEventLoop, BoardHub] = {}

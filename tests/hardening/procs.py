@@ -20,11 +20,13 @@ from .fakes import ACCOUNT_SID, AUTH_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-PORTS = range(8600, 8700)
+# Another range through FAULT_PORT_BASE, when two checkouts run these tests side by side.
+_PORT_BASE = int(os.getenv("FAULT_PORT_BASE", "8600"))
+PORTS = range(_PORT_BASE, _PORT_BASE + 100)
 
 
 def port_free() -> int:
-    """A free loopback port in 8600-8699; each xdist worker searches its own slice."""
+    """A free loopback port in PORTS; each xdist worker searches its own slice."""
     worker = os.getenv("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     slice_ = int(worker) % 4 if worker.isdigit() else 0
     start = PORTS.start + slice_ * 25
@@ -35,7 +37,7 @@ def port_free() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in this worker's slice of 8600-8699")
+    raise RuntimeError(f"no free port in this worker's slice of {PORTS}")
 
 
 def wait_until(check, timeout: float, interval: float = 0.1):
