@@ -223,6 +223,11 @@ class BoardHub:
 
     def leave(self, socket) -> None:
         self.sockets.discard(socket)
+        if not self.sockets and self.task is not None:
+            # No board left in this process: stop listening (the next board starts it again),
+            # so no receive is left waiting when the event loop shuts down.
+            self.task.cancel()
+            self.task = None
 
     async def run(self) -> None:
         layer = get_channel_layer()

@@ -142,3 +142,21 @@ class TaskRunner:
 @pytest.fixture
 def run_tasks(db) -> TaskRunner:
     return TaskRunner()
+
+
+@pytest.fixture(autouse=True)
+def in_memory_channel_layer(request, settings):
+    """In-process tests use the in-memory channel layer even when REDIS_URL is set; tests
+    marked `redis` keep Redis. Redis is exercised where it matters, across processes and layer
+    instances (tests/helpdesk/test_board_redis.py, tests/e2e, tests/hardening): an in-process
+    socket test on Redis can leave channels_redis's receive waiting as its event loop closes,
+    which stalls the test run."""
+    from channels.layers import channel_layers
+
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
