@@ -32,26 +32,14 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+from webhooks import wait_for  # the same readiness check as the webhook benchmark
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TOKEN = "bench-token"  # noqa: S105 (signs loopback requests to a throwaway server)
 BODIES = ["Hjälp med mat", "Kan någon handla åt mig?", "Apoteket, tack", "Behöver mat idag"]
 BENCH_NAME = "Bench resident "
 SETTLED = ("offered", "assigned", "escalated", "done")
-
-
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"daphne did not answer on port {port} within {timeout}s")
 
 
 class Phase:
@@ -225,7 +213,7 @@ def main() -> None:
             out = (logs / f"daphne-{port}.log").open("ab")
             processes.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out))
         for port in ports:
-            wait_for(port)
+            wait_for(port, timeout=60)
         for n in range(args.workers):
             cmd = [PY, "manage.py", "task_worker", "--no-reload", "--interval", "0.2", "-v0"]
             out = (logs / f"worker-{n}.log").open("ab")

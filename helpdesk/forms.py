@@ -12,6 +12,19 @@ from .models import District, HelpRequest, Language
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# What intake may set on a resident (besides phone and consent).
+RESIDENT_FIELDS = (
+    "name",
+    "address",
+    "district",
+    "language",
+    "is_70_plus",
+    "lives_alone",
+    "chronic_illness",
+    "no_internet",
+)
+
+
 class IntakeForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     phone = forms.CharField(
@@ -85,17 +98,7 @@ class IntakeForm(forms.Form):
         return data
 
     def resident_data(self) -> dict:
-        fields = (
-            "name",
-            "address",
-            "district",
-            "language",
-            "is_70_plus",
-            "lives_alone",
-            "chronic_illness",
-            "no_internet",
-        )
-        return {f: self.cleaned_data[f] for f in fields}
+        return {f: self.cleaned_data[f] for f in RESIDENT_FIELDS}
 
 
 class TextResidentForm(forms.Form):

@@ -16,20 +16,10 @@ from notifications.phones import phone_display, phone_is_mobile, phone_try_norma
 from notifications.services import sms_send
 
 from .callbacks import callback_create
+from .forms import RESIDENT_FIELDS
 from .models import District, HelpRequest, Resident, TimelineEvent
 from .safety import referral_route
 from .services import helprequest_create, timeline_record
-
-RESIDENT_FIELDS = (
-    "name",
-    "address",
-    "district",
-    "language",
-    "is_70_plus",
-    "lives_alone",
-    "chronic_illness",
-    "no_internet",
-)
 
 
 def resident_lookup(raw_phone: str) -> dict:
