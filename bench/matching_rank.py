@@ -209,7 +209,7 @@ def run(db: str) -> dict:
         )
         # Same answers: the database's top 20 are the in-memory scans' top 20.
         agree = sum(
-            [c.volunteer.pk for c in candidates_rank(request=r, limit=20)]
+            [c.volunteer_id for c in candidates_rank(request=r, limit=20)]
             == [int(v) for _c, v in numpy_scan(arrays, r, *where[r.pk])]
             for r in requests[:50]
         )

@@ -1,8 +1,9 @@
 """Who could take a request: the nearby search, the hard constraints and the soft score.
 
-Everything that is a yes/no rule runs in the database; distances and the score are computed
-on the few hundred rows inside the bounding box. `volunteers_near` is the one place that
-knows about geometry, so a PostGIS version (ST_DWithin on a geography column) can replace it.
+Every fixed yes/no rule runs in the database; distances and the score are computed on the
+few hundred rows inside the bounding box, and the rules that count offers are checked for
+the few dozen near the top only. `volunteers_near` is the one place that knows about
+geometry, so a PostGIS version (ST_DWithin on a geography column) can replace it.
 """
 
 import heapq
@@ -11,24 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
     Count,
     Exists,
     F,
-    FloatField,
-    Func,
     IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -37,7 +33,7 @@ from notifications.models import OptOut
 from notifications.phones import phone_is_mobile
 
 from .fields import lat_cell
-from .models import Offer, Volunteer
+from .models import Offer, Volunteer, volunteer_name
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.195
@@ -70,30 +66,6 @@ LANGUAGE_NAMES = {
 }
 
 
-class DaysSince(Func):
-    """Days from a timestamp column to now, computed by the database: reading a float
-    spares a datetime conversion per row, which is most of a row's cost in Python."""
-
-    arity = 1
-    output_field = FloatField()
-
-    @property
-    def convert_value(self):
-        # Both databases already return a float (or NULL); a per-row float() is pure cost.
-        return self._convert_value_noop
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(julianday('now') - julianday({sql}))", params
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - {sql})) / 86400.0 AS double precision)",
-            params,
-        )
-
-
 def language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
 
@@ -113,46 +85,6 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def volunteers_near(
-    *,
-    lat: float,
-    lon: float,
-    radius_km: float,
-    queryset: QuerySet | None = None,
-    values: tuple[str, ...] = (),
-) -> list[dict]:
-    """Rows of `queryset` (all volunteers by default) within `radius_km` of (lat, lon),
-    nearest first, as dicts of "id", "distance_km" and the `values` asked for.
-
-    The box is a handful of ranges on the (lat_cell, lon) index, one per 1.1 km band of
-    latitude, so both SQLite and PostgreSQL read only rows inside it.
-    """
-    if radius_km <= 0:
-        return []
-    lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, radius_km)
-    cells = list(range(lat_cell(lat_min), lat_cell(lat_max) + 1))
-    queryset = Volunteer.objects.all() if queryset is None else queryset
-    columns = ("id", "lat", "lon", *values)
-    rows = (
-        queryset.filter(
-            lat_cell__in=cells,
-            lon__gte=lon_min,
-            lon__lte=lon_max,
-            lat__gte=lat_min,
-            lat__lte=lat_max,
-        )
-        .order_by()
-        .values_list(*columns)
-    )
-    found = []
-    for row in rows:
-        distance = haversine_km(lat, lon, row[1], row[2])
-        if distance <= radius_km:
-            found.append({**dict(zip(columns, row, strict=True)), "distance_km": distance})
-    found.sort(key=lambda r: r["distance_km"])
-    return found
-
-
 @lru_cache(maxsize=65536)
 def _is_mobile(phone: str) -> bool:
     return phone_is_mobile(phone)
@@ -160,7 +92,12 @@ def _is_mobile(phone: str) -> bool:
 
 @dataclass
 class Candidate:
-    volunteer: Volunteer
+    """One volunteer as the ranking sees them. Whoever acts on a candidate (an offer, a
+    direct assignment) loads the volunteer itself, for the few it acts on."""
+
+    volunteer_id: int
+    name: str
+    organisation: str
     distance_km: float
     score: float
     reasons: list[str] = field(default_factory=list)
@@ -183,18 +120,24 @@ def request_position(request: HelpRequest) -> tuple[float, float] | None:
     return None
 
 
+HOLDING = (Offer.Status.ACCEPTED, Offer.Status.PENDING)
+
+
+def _offers_count(**filters) -> Coalesce:
+    """How many offers match `filters`, as a subquery per volunteer row."""
+    count = (
+        Offer.objects.filter(**filters)
+        .order_by()
+        .values("volunteer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
 def available_volunteers(queryset: QuerySet | None = None) -> QuerySet:
     """Volunteers who can take something now: active, not paused, not opted out (by flag or
     by the SMS side's own record) and with a free place, annotated with their load."""
-
-    def offers_in(status: str) -> Coalesce:
-        count = (
-            Offer.objects.filter(volunteer=OuterRef("pk"), status=status)
-            .values("volunteer")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(count, output_field=IntegerField()), 0)
 
     queryset = Volunteer.objects.all() if queryset is None else queryset
     return (
@@ -203,103 +146,233 @@ def available_volunteers(queryset: QuerySet | None = None) -> QuerySet:
         # An offer waiting for an answer holds a place too, so a spike of requests does not
         # pile every offer on the same few nearby volunteers.
         .annotate(
-            open_tasks=offers_in(Offer.Status.ACCEPTED),
-            pending_offers=offers_in(Offer.Status.PENDING),
+            open_tasks=_offers_count(volunteer=OuterRef("pk"), status=Offer.Status.ACCEPTED),
+            pending_offers=_offers_count(volunteer=OuterRef("pk"), status=Offer.Status.PENDING),
         )
         .filter(open_tasks__lt=F("max_open_tasks") - F("pending_offers"))
     )
 
 
-def eligible_volunteers(request: HelpRequest, *, exclude_offered: bool = True) -> QuerySet:
-    """Every hard constraint that is not about distance, as one query."""
-    queryset = (
-        available_volunteers()
-        .filter(skills__has=request.kind)
-        .annotate(
-            speaks=Case(
-                When(languages__has=request.language, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-    )
+class _Row(NamedTuple):
+    """A volunteer in the box who passed the fixed yes/no rules, as the box query reads it:
+    only what the score needs, so the query is answered from its index alone."""
+
+    id: int
+    lat: float
+    lon: float
+    max_distance_km: float
+    offers_received: int
+    offers_answered: int
+    languages: str  # as stored: ",ar,sv,"
+    rest_days: float | None  # days since the last task; None: never had one
+
+
+class _Detail(NamedTuple):
+    """What is read for the few volunteers near the top of the list only: who they are,
+    the offers that hold their places, and whether their number can get an offer."""
+
+    id: int
+    first_name: str
+    last_name: str
+    organisation: str
+    phone: str  # E.164 text
+    max_open_tasks: int
+    held: int  # offers accepted or waiting for an answer
+    open_tasks: int  # offers accepted
+    stopped: bool  # the SMS side's own opt-out record (STOP)
+
+
+# Days since the last task, computed by the database: reading a float spares a datetime
+# conversion per row.
+_REST_DAYS_SQL = {
+    "sqlite": "julianday('now') - julianday(v.last_task_at)",
+    "postgresql": (
+        "CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - v.last_task_at)) / 86400 AS double precision)"
+    ),
+}
+
+# The ranking's two queries are written as SQL rather than built with the ORM: they run for
+# every request matched and every request page opened, and building and compiling them
+# through the ORM took as long as running them. Only fixed fragments and placeholders are
+# formatted in; every value is a parameter.
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def volunteers_near(
+    request: HelpRequest, lat: float, lon: float, *, exclude_offered: bool = True
+) -> Iterator[tuple[_Row, float]]:
+    """Volunteers within the request's radius of (lat, lon), and within their own maximum
+    distance, who pass the fixed yes/no rules, each with their distance in km.
+
+    A bounding box in the database (ranges on the `volunteer_box` index, which holds every
+    column read here), then haversine here. The box's latitude range is left to the
+    distance check: on PostgreSQL a range on `lat` tempts the planner into a second index.
+    """
+    lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, request.radius_km)
+    cells = list(range(lat_cell(lat_min), lat_cell(lat_max) + 1))
+    conditions = []
+    params: list = [*cells, lon_min, lon_max, f"%,{request.kind},%"]
     if request.kind in HelpRequest.HOME_VISIT_KINDS:
-        queryset = queryset.filter(vetted=True)
+        conditions.append("AND v.vetted")
     if request.kind in HelpRequest.CONVERSATION_KINDS:
-        queryset = queryset.filter(languages__has=request.language)
+        conditions.append("AND v.languages LIKE %s")
+        params.append(f"%,{request.language},%")
     if exclude_offered and request.pk:
-        queryset = queryset.exclude(offers__request=request)
-    return queryset
+        # Nobody is asked twice for the same request.
+        conditions.append(
+            "AND NOT EXISTS (SELECT 1 FROM matching_offer o"
+            " WHERE o.request_id = %s AND o.volunteer_id = v.id)"
+        )
+        params.append(request.pk)
+    sql = f"""
+        SELECT v.id, v.lat, v.lon, v.max_distance_km, v.offers_received, v.offers_answered,
+               v.languages, {_REST_DAYS_SQL[connection.vendor]}
+          FROM matching_volunteer v
+         WHERE v.lat_cell IN ({_placeholders(cells)}) AND v.lon BETWEEN %s AND %s
+           AND v.is_active AND NOT v.paused AND NOT v.opted_out
+           AND v.skills LIKE %s
+           {" ".join(conditions)}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Haversine (see haversine_km), unrolled for the few hundred rows in the box.
+    radius = request.radius_km
+    p1, l1 = math.radians(lat), math.radians(lon)
+    cos_p1 = math.cos(p1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+    for values in rows:
+        row_lat, row_lon, max_distance_km = values[1:4]
+        p2 = radians(row_lat)
+        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(row_lon) - l1) / 2) ** 2
+        distance = 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+        if distance <= radius and distance <= max_distance_km:
+            yield _Row._make(values), distance
 
 
-def _cost(row: dict, *, continuity: bool) -> float:
+def _details(volunteer_ids: list[int]) -> dict[int, _Detail]:
+    sql = f"""
+        SELECT v.id, v.first_name, v.last_name, org.name, v.phone, v.max_open_tasks,
+               (SELECT COUNT(*) FROM matching_offer o
+                 WHERE o.volunteer_id = v.id AND o.status IN (%s, %s)),
+               (SELECT COUNT(*) FROM matching_offer o
+                 WHERE o.volunteer_id = v.id AND o.status = %s),
+               EXISTS (SELECT 1 FROM notifications_optout s
+                        WHERE s.phone = v.phone AND s.opted_out)
+          FROM matching_volunteer v
+          JOIN matching_organisation org ON org.id = v.organisation_id
+         WHERE v.id IN ({_placeholders(volunteer_ids)})
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*HOLDING, Offer.Status.ACCEPTED, *volunteer_ids])
+        return {row[0]: _Detail._make(row) for row in cursor.fetchall()}
+
+
+def _cost(
+    row: _Row, distance: float, *, speaks: bool, continuity: bool, open_tasks: int = 0
+) -> float:
     """The soft score of one candidate as a cost in km-equivalents (lower is better)."""
-    cost = row["distance_km"] + LOAD_PENALTY_KM * row["open_tasks"]
+    cost = distance + LOAD_PENALTY_KM * open_tasks
     if continuity:
         cost -= CONTINUITY_BONUS_KM
-    if row["speaks"]:
+    if speaks:
         cost -= LANGUAGE_BONUS_KM
-    days = row["rest_days"]
-    days = REST_DAYS if days is None else max(0.0, days)
+    days = REST_DAYS if row.rest_days is None else max(0.0, row.rest_days)
     cost -= REST_BONUS_KM * min(days, REST_DAYS) / REST_DAYS
-    received, answered = row["offers_received"], row["offers_answered"]
+    received, answered = row.offers_received, row.offers_answered
     if received >= RESPONSE_MIN_OFFERS:
         cost += RESPONSE_PENALTY_KM * (1.0 - min(1.0, answered / received))
     return cost
 
 
-def _reasons(row: dict, *, language: str, continuity: bool) -> list[str]:
-    """The same score in words, for the operator; built for the chosen few only."""
-    reasons = [_("%(km).1f km") % {"km": row["distance_km"]}]
-    if continuity:
-        reasons.append(_("has helped this person before"))
-    if row["speaks"]:
-        reasons.append(_("speaks %(language)s") % {"language": language_name(language)})
-    load = row["open_tasks"]
-    reasons.append(ngettext("%(n)d open task", "%(n)d open tasks", load) % {"n": load})
-    if row["rest_days"] is None:
-        reasons.append(_("no task yet"))
-    else:
-        days = max(0.0, row["rest_days"])
-        if days < 1:
-            reasons.append(_("last task today"))
-        else:
-            n = int(days)
-            reasons.append(
-                ngettext("last task %(n)d day ago", "last task %(n)d days ago", n) % {"n": n}
+class _Reasons:
+    """The score in words, for the operator. Built for the chosen few only, and each
+    phrase is translated once per ranking, not once per candidate."""
+
+    def __init__(self, language: str):
+        self.phrases: dict[tuple, str] = {}
+        self.speaks = _("speaks %(language)s") % {"language": language_name(language)}
+
+    def _phrase(self, key: tuple, make) -> str:
+        if key not in self.phrases:
+            self.phrases[key] = make()
+        return self.phrases[key]
+
+    def __call__(
+        self, row: _Row, distance: float, *, speaks: bool, continuity: bool, open_tasks: int
+    ) -> list[str]:
+        phrase = self._phrase
+        reasons = [_("%(km).1f km") % {"km": distance}]
+        if continuity:
+            reasons.append(phrase(("continuity",), lambda: _("has helped this person before")))
+        if speaks:
+            reasons.append(self.speaks)
+        reasons.append(
+            phrase(
+                ("load", open_tasks),
+                lambda: (
+                    ngettext("%(n)d open task", "%(n)d open tasks", open_tasks) % {"n": open_tasks}
+                ),
             )
-    received, answered = row["offers_received"], row["offers_answered"]
-    if received >= RESPONSE_MIN_OFFERS:
-        rate = min(1.0, answered / received)
-        reasons.append(_("answers %(pct)d %% of offers") % {"pct": round(rate * 100)})
-    else:
-        reasons.append(_("new to offers"))
-    return reasons
+        )
+        if row.rest_days is None:
+            reasons.append(phrase(("rest",), lambda: _("no task yet")))
+        elif row.rest_days < 1:
+            reasons.append(phrase(("rest", 0), lambda: _("last task today")))
+        else:
+            n = int(row.rest_days)
+            reasons.append(
+                phrase(
+                    ("rest", n),
+                    lambda: (
+                        ngettext("last task %(n)d day ago", "last task %(n)d days ago", n)
+                        % {"n": n}
+                    ),
+                )
+            )
+        received, answered = row.offers_received, row.offers_answered
+        if received >= RESPONSE_MIN_OFFERS:
+            pct = round(min(1.0, answered / received) * 100)
+            reasons.append(
+                phrase(("rate", pct), lambda: _("answers %(pct)d %% of offers") % {"pct": pct})
+            )
+        else:
+            reasons.append(phrase(("new",), lambda: _("new to offers")))
+        return reasons
 
 
-def _ranked_by_cost(bounds: list, continuity: set, *, chunk: int) -> Iterator[tuple]:
-    """Rows with their full cost, cheapest first, counting offers (tasks held and offers
-    waiting, which take a place) a chunk at a time, only as far down as is needed."""
+def _with_load(scored: list[tuple], *, chunk: int) -> Iterator[tuple]:
+    """`scored` (cost without load, distance, id, speaks, row), sorted, as the same tuples
+    with the full cost and the volunteer's details appended, cheapest first.
+
+    Volunteers whose offers fill their places, who texted STOP, or whose number is not a
+    mobile are left out here. Load only adds to the cost, so the cost without it is a lower
+    bound, and the details are read a chunk at a time, only as far down the list as can
+    still make it: for a few dozen volunteers, not the hundreds in the box.
+    """
     heap: list[tuple] = []
     start = 0
     while True:
-        while start < len(bounds) and (not heap or heap[0][0] > bounds[start][0]):
-            part = bounds[start : start + chunk]
+        while start < len(scored) and (not heap or heap[0][0] > scored[start][0]):
+            part = scored[start : start + chunk]
             start += len(part)
-            held = dict.fromkeys((b[2] for b in part), 0)
-            accepted = dict.fromkeys(held, 0)
-            for volunteer_id, status in Offer.objects.filter(
-                volunteer_id__in=list(held),
-                status__in=[Offer.Status.ACCEPTED, Offer.Status.PENDING],
-            ).values_list("volunteer_id", "status"):
-                held[volunteer_id] += 1
-                accepted[volunteer_id] += status == Offer.Status.ACCEPTED
-            for _bound, distance, pk, row in part:
-                if held[pk] >= row["max_open_tasks"]:
-                    continue  # full: pending offers hold a place too
-                row["open_tasks"] = accepted[pk]
-                cost = _cost(row, continuity=pk in continuity)
-                heapq.heappush(heap, (cost, distance, pk, row))
+            details = _details([entry[2] for entry in part])
+            for base, distance, pk, speaks, row in part:
+                detail = details.get(pk)  # None: removed since the box query
+                # A pending offer holds a place too, so a spike of requests does not pile
+                # every offer on the same few nearby volunteers.
+                if (
+                    detail is None
+                    or detail.stopped
+                    or detail.held >= detail.max_open_tasks
+                    or not _is_mobile(detail.phone)
+                ):
+                    continue
+                cost = base + LOAD_PENALTY_KM * detail.open_tasks
+                heapq.heappush(heap, (cost, distance, pk, speaks, row, detail))
         if not heap:
             return
         yield heapq.heappop(heap)
@@ -317,42 +390,7 @@ def candidates_rank(
     position = request_position(request)
     if position is None:
         return []
-    # The fixed yes/no rules go into the box query as plain column filters, cheap to build
-    # and to run; the rules that count offers are one grouped query over the few hundred
-    # volunteers left, and the opt-out list is checked for the chosen few (see below).
-    queryset = Volunteer.objects.filter(
-        is_active=True, paused=False, opted_out=False, skills__has=request.kind
-    ).annotate(
-        languages_text=Cast("languages", output_field=CharField()),
-        rest_days=DaysSince("last_task_at"),
-    )
-    if request.kind in HelpRequest.HOME_VISIT_KINDS:
-        queryset = queryset.filter(vetted=True)
-    if request.kind in HelpRequest.CONVERSATION_KINDS:
-        queryset = queryset.filter(languages__has=request.language)
-    rows = volunteers_near(
-        lat=position[0],
-        lon=position[1],
-        radius_km=request.radius_km,
-        queryset=queryset,
-        values=(
-            "max_distance_km",
-            "max_open_tasks",
-            "rest_days",
-            "offers_received",
-            "offers_answered",
-            # As stored (",ar,sv,"): parsing a set per row costs more than the search.
-            "languages_text",
-        ),
-    )
-    rows = [r for r in rows if r["distance_km"] <= r["max_distance_km"]]
-    if not rows:
-        return []
-    offered = (
-        set(request.offers.values_list("volunteer_id", flat=True))
-        if exclude_offered and request.pk
-        else set()
-    )
+    lat, lon = position
     continuity = set()
     if request.kind == HelpRequest.Kind.PHONE_FRIEND:
         continuity = set(
@@ -361,48 +399,32 @@ def candidates_rank(
                 status__in=[Offer.Status.ACCEPTED, Offer.Status.DONE],
             ).values_list("volunteer_id", flat=True)
         )
-    for row in rows:
-        row["open_tasks"] = 0
-        row["speaks"] = f",{request.language}," in row["languages_text"]
-    # Cost without load first: load only adds, so it is a lower bound, and offers need to
-    # be counted only for the volunteers that can still make the list.
-    bounds = sorted(
-        (_cost(row, continuity=row["id"] in continuity), row["distance_km"], row["id"], row)
-        for row in rows
-        if row["id"] not in offered
-    )
-    ranked = _ranked_by_cost(bounds, continuity, chunk=2 * limit + 10)
-    chosen: list[tuple[float, dict]] = []
-    while len(chosen) < limit:
-        batch = list(islice(ranked, limit - len(chosen) + 5))
-        if not batch:
-            break
-        # A landline or an opted-out number cannot get an offer. The numbers are read as
-        # text: building model instances would parse each one.
-        phones = dict(
-            Volunteer.objects.filter(pk__in=[c[2] for c in batch])
-            .annotate(phone_text=Cast("phone", output_field=CharField()))
-            .values_list("id", "phone_text")
-        )
-        stopped = set(
-            OptOut.objects.filter(phone__in=list(phones.values()), opted_out=True).values_list(
-                "phone", flat=True
-            )
-        )
-        for cost, _distance, pk, row in batch:
-            if phones[pk] not in stopped and _is_mobile(phones[pk]):
-                chosen.append((cost, row))
-                if len(chosen) == limit:
-                    break
-    found = Volunteer.objects.select_related("organisation").in_bulk([r["id"] for _c, r in chosen])
+    speaks_code = f",{request.language},"
+    scored = []
+    for row, distance in volunteers_near(request, lat, lon, exclude_offered=exclude_offered):
+        speaks = speaks_code in row.languages
+        cost = _cost(row, distance, speaks=speaks, continuity=row.id in continuity)
+        scored.append((cost, distance, row.id, speaks, row))
+    scored.sort()
+    reasons = _Reasons(request.language)
     return [
         Candidate(
-            volunteer=found[row["id"]],
-            distance_km=round(row["distance_km"], 3),
+            volunteer_id=pk,
+            name=volunteer_name(detail.first_name, detail.last_name),
+            organisation=detail.organisation,
+            distance_km=round(distance, 3),
             score=round(SCORE_BASE - cost, 2),
-            reasons=_reasons(row, language=request.language, continuity=row["id"] in continuity),
+            reasons=reasons(
+                row,
+                distance,
+                speaks=speaks,
+                continuity=pk in continuity,
+                open_tasks=detail.open_tasks,
+            ),
             cost_km=cost,
-            open_tasks=row["open_tasks"],
+            open_tasks=detail.open_tasks,
         )
-        for cost, row in chosen
+        for cost, distance, pk, speaks, row, detail in islice(
+            _with_load(scored, chunk=limit + 10), limit
+        )
     ]

@@ -114,9 +114,16 @@ def helprequest_match(*, request: HelpRequest, actor: AbstractBaseUser | None = 
             }
         _escalate(request, reason)
         return "escalated"
+    volunteers = Volunteer.objects.select_related("organisation").in_bulk(
+        [c.volunteer_id for c in candidates]
+    )
     _offers_create(
         request,
-        [(c.volunteer, c.distance_km, c.score, c.reasons) for c in candidates],
+        [
+            (volunteers[c.volunteer_id], c.distance_km, c.score, c.reasons)
+            for c in candidates
+            if c.volunteer_id in volunteers  # removed since the ranking: skip
+        ],
         actor=actor,
     )
     return "offered"

@@ -36,7 +36,7 @@ def ranked(request, **kw):
 
 
 def ids(candidates) -> list[int]:
-    return [c.volunteer.pk for c in candidates]
+    return [c.volunteer_id for c in candidates]
 
 
 def test_haversine_matches_a_known_distance():
@@ -50,29 +50,43 @@ def test_bounding_box_contains_the_circle():
     assert haversine_km(*CENTRE, CENTRE[0], lon_max) >= 5
 
 
-def test_volunteers_near_is_nearest_first_and_cuts_at_the_radius():
+def near(request) -> dict[int, float]:
+    position = (request.resident.lat, request.resident.lon)
+    return {row.id: distance for row, distance in volunteers_near(request, *position)}
+
+
+def test_volunteers_near_cuts_at_the_radius_and_gives_distances():
     far = volunteer_make(**north(6))
-    near = volunteer_make(**north(1))
-    nearest = volunteer_make(**north(0.2))
+    near_one = volunteer_make(**north(1))
     south = volunteer_make(lat=CENTRE[0] - 4.9 * KM_LAT, lon=CENTRE[1])
-    rows = volunteers_near(lat=CENTRE[0], lon=CENTRE[1], radius_km=5)
-    assert [r["id"] for r in rows] == [nearest.pk, near.pk, south.pk]
-    assert far.pk not in [r["id"] for r in rows]
-    assert rows[1]["distance_km"] == pytest.approx(1.0, abs=0.01)
+    found = near(helprequest_make())
+    assert set(found) == {near_one.pk, south.pk}
+    assert far.pk not in found
+    assert found[near_one.pk] == pytest.approx(1.0, abs=0.01)
+
+
+def test_volunteers_near_keeps_to_the_volunteers_own_maximum_distance():
+    volunteer_make(**north(3), max_distance_km=2)
+    willing = volunteer_make(**north(3), max_distance_km=4)
+    assert set(near(helprequest_make())) == {willing.pk}
 
 
 def test_volunteers_near_crosses_latitude_cells_and_zero():
     here = volunteer_make(lat=-0.001, lon=10.0)
     there = volunteer_make(lat=0.004, lon=10.0)
-    rows = volunteers_near(lat=0.0, lon=10.0, radius_km=1)
-    assert {r["id"] for r in rows} == {here.pk, there.pk}
+    volunteer_make(lat=0.02, lon=10.0)  # 2.2 km away
+    request = helprequest_make(resident=resident_make(lat=0.0, lon=10.0))
+    request.radius_km = 1
+    assert set(near(request)) == {here.pk, there.pk}
 
 
 def test_a_nearby_available_volunteer_is_a_candidate_with_reasons():
     volunteer = volunteer_make(**north(1.2), languages={"sv", "ar"})
     request = helprequest_make(resident=resident_make(language="ar"))
     (candidate,) = ranked(request)
-    assert candidate.volunteer == volunteer
+    assert candidate.volunteer_id == volunteer.pk
+    assert candidate.name == str(volunteer)
+    assert candidate.organisation == volunteer.organisation.name
     assert candidate.distance_km == pytest.approx(1.2, abs=0.01)
     assert candidate.reasons[:3] == ["1.2 km", "speaks Arabic", "0 open tasks"]
     assert "no task yet" in candidate.reasons
