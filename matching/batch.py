@@ -9,12 +9,15 @@ The sparse minimum-cost full matching (scipy's LAPJVsp) then serves as many requ
 be served, the most pressing first, at the least total cost in km-equivalents.
 """
 
+import gc
 import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
@@ -22,18 +25,20 @@ from scipy.spatial import cKDTree
 
 from helpdesk.models import HelpRequest
 from helpdesk.services import helprequest_priority
+from notifications.models import OptOut
 from notifications.phones import phone_is_mobile
 
-from .models import Volunteer
+from .models import Offer, Volunteer
 from .search import (
     EARTH_RADIUS_KM,
+    HOLDING,
     LANGUAGE_BONUS_KM,
     LOAD_PENALTY_KM,
     RESPONSE_MIN_OFFERS,
     RESPONSE_PENALTY_KM,
     REST_BONUS_KM,
     REST_DAYS,
-    available_volunteers,
+    DaysSince,
     request_position,
 )
 
@@ -79,15 +84,17 @@ def chord_to_km(chord: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
-def volunteers_load(queryset: QuerySet | None = None, *, now=None) -> VolunteerArrays:
-    """Every available volunteer with a free place, as arrays, in one query."""
-    from django.utils import timezone
-
-    now = now or timezone.now()
+def volunteers_load() -> VolunteerArrays:
+    """Every available volunteer with a free place, as arrays: active, not paused, not opted
+    out (by flag or by the SMS side's own record), with fewer tasks and offers waiting than
+    their maximum. One query for the volunteers, one for the offers that hold places."""
     rows = list(
-        available_volunteers(queryset)
-        # Text as stored: parsing 20,000 phone numbers and code sets costs more than the solve.
+        Volunteer.objects.filter(is_active=True, paused=False, opted_out=False)
+        .exclude(Exists(OptOut.objects.filter(phone=OuterRef("phone"), opted_out=True)))
+        # Text as stored and days as a float: parsing 20,000 phone numbers, code sets and
+        # timestamps costs more than the solve.
         .annotate(
+            rest_days=DaysSince("last_task_at"),
             skills_text=Cast("skills", output_field=CharField()),
             languages_text=Cast("languages", output_field=CharField()),
             phone_text=Cast("phone", output_field=CharField()),
@@ -99,9 +106,7 @@ def volunteers_load(queryset: QuerySet | None = None, *, now=None) -> VolunteerA
             "lon",
             "max_distance_km",
             "max_open_tasks",
-            "open_tasks",
-            "pending_offers",
-            "last_task_at",
+            "rest_days",
             "offers_received",
             "offers_answered",
             "skills_text",
@@ -110,33 +115,36 @@ def volunteers_load(queryset: QuerySet | None = None, *, now=None) -> VolunteerA
             "phone_text",
         )
     )
+    # An offer waiting for an answer holds a place too, so a spike of requests does not
+    # pile every offer on the same few nearby volunteers.
+    held = Counter(Offer.objects.filter(status__in=HOLDING).values_list("volunteer_id", flat=True))
     n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 14
-    load = np.array(cols[5], dtype=float) + np.array(cols[6], dtype=float)
-    rest = np.array(
-        [
-            REST_DAYS if t is None else min(REST_DAYS, (now - t).total_seconds() / 86400)
-            for t in cols[7]
-        ],
-        dtype=float,
-    ).reshape(n)
-    received = np.array(cols[8], dtype=float).reshape(n)
-    answered = np.array(cols[9], dtype=float).reshape(n)
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 12
+    load = np.array([held.get(pk, 0) for pk in cols[0]], dtype=float).reshape(n)
+    free = np.array(cols[4], dtype=float).reshape(n) - load
+    rest = np.clip(
+        np.array([REST_DAYS if d is None else d for d in cols[5]], dtype=float).reshape(n),
+        0,
+        REST_DAYS,
+    )
+    received = np.array(cols[6], dtype=float).reshape(n)
+    answered = np.array(cols[7], dtype=float).reshape(n)
     rate = np.where(received > 0, np.minimum(1.0, answered / np.maximum(received, 1)), 1.0)
     response = np.where(received >= RESPONSE_MIN_OFFERS, RESPONSE_PENALTY_KM * (1 - rate), 0.0)
     base_cost = LOAD_PENALTY_KM * load - REST_BONUS_KM * rest / REST_DAYS + response
+    keep = np.flatnonzero(free > 0)
     return VolunteerArrays(
-        ids=np.array(cols[0], dtype=np.int64).reshape(n),
-        lat=np.array(cols[1], dtype=float).reshape(n),
-        lon=np.array(cols[2], dtype=float).reshape(n),
-        max_km=np.array(cols[3], dtype=float).reshape(n),
-        free=(np.array(cols[4], dtype=float) - load).reshape(n).astype(np.int64),
-        load=load.reshape(n),
-        base_cost=base_cost.reshape(n),
-        skills=[s or "" for s in cols[10]],
-        languages=[s or "" for s in cols[11]],
-        vetted=np.array(cols[12], dtype=bool).reshape(n),
-        phones=[str(p) for p in cols[13]],
+        ids=np.array(cols[0], dtype=np.int64).reshape(n)[keep],
+        lat=np.array(cols[1], dtype=float).reshape(n)[keep],
+        lon=np.array(cols[2], dtype=float).reshape(n)[keep],
+        max_km=np.array(cols[3], dtype=float).reshape(n)[keep],
+        free=free[keep].astype(np.int64),
+        load=load[keep],
+        base_cost=base_cost[keep],
+        skills=[cols[8][i] or "" for i in keep],
+        languages=[cols[9][i] or "" for i in keep],
+        vetted=np.array(cols[10], dtype=bool).reshape(n)[keep],
+        phones=[str(cols[11][i]) for i in keep],
     )
 
 
@@ -303,16 +311,31 @@ def assignment_solve(
     return result
 
 
+@contextmanager
+def _collector_paused():
+    """The loads allocate tens of thousands of rows, none of them garbage in a cycle, and
+    the cyclic collector's passes over them took as long as the loads themselves (measured
+    in bench/matching_batch.py). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def match_batch_plan(
     *, requests: QuerySet | list | None = None, per_request: int = CANDIDATES_PER_REQUEST
 ) -> BatchPlan:
     """Who should be offered what, without sending anything."""
     clock = time.perf_counter()
     plan = BatchPlan()
-    loaded = requests_load(requests)
-    plan.seconds["requests"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    vols = volunteers_load()
+    with _collector_paused():
+        loaded = requests_load(requests)
+        plan.seconds["requests"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        vols = volunteers_load()
     plan.seconds["volunteers"] = time.perf_counter() - clock
     banned: set[int] = set()
     while True:

@@ -15,25 +15,15 @@ from itertools import islice
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import FloatField, Func
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from helpdesk.models import HelpRequest
-from notifications.models import OptOut
 from notifications.phones import phone_is_mobile
 
 from .fields import lat_cell
-from .models import Offer, Volunteer, volunteer_name
+from .models import Offer, volunteer_name
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.195
@@ -64,6 +54,27 @@ LANGUAGE_NAMES = {
     "bs": pgettext_lazy("speaks …", "Bosnian"),
     "es": pgettext_lazy("speaks …", "Spanish"),
 }
+
+
+# Days from a timestamp column to now, computed by the database: reading a float spares a
+# datetime conversion per row, which is most of a row's cost in Python.
+DAYS_SINCE_SQL = {
+    "sqlite": "(julianday('now') - julianday({}))",
+    "postgresql": (
+        "CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - {})) / 86400 AS double precision)"
+    ),
+}
+
+
+class DaysSince(Func):
+    """DAYS_SINCE_SQL for the ORM."""
+
+    arity = 1
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return DAYS_SINCE_SQL[connection.vendor].format(sql), params
 
 
 def language_name(code: str) -> str:
@@ -123,36 +134,6 @@ def request_position(request: HelpRequest) -> tuple[float, float] | None:
 HOLDING = (Offer.Status.ACCEPTED, Offer.Status.PENDING)
 
 
-def _offers_count(**filters) -> Coalesce:
-    """How many offers match `filters`, as a subquery per volunteer row."""
-    count = (
-        Offer.objects.filter(**filters)
-        .order_by()
-        .values("volunteer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
-
-
-def available_volunteers(queryset: QuerySet | None = None) -> QuerySet:
-    """Volunteers who can take something now: active, not paused, not opted out (by flag or
-    by the SMS side's own record) and with a free place, annotated with their load."""
-
-    queryset = Volunteer.objects.all() if queryset is None else queryset
-    return (
-        queryset.filter(is_active=True, paused=False, opted_out=False)
-        .exclude(Exists(OptOut.objects.filter(phone=OuterRef("phone"), opted_out=True)))
-        # An offer waiting for an answer holds a place too, so a spike of requests does not
-        # pile every offer on the same few nearby volunteers.
-        .annotate(
-            open_tasks=_offers_count(volunteer=OuterRef("pk"), status=Offer.Status.ACCEPTED),
-            pending_offers=_offers_count(volunteer=OuterRef("pk"), status=Offer.Status.PENDING),
-        )
-        .filter(open_tasks__lt=F("max_open_tasks") - F("pending_offers"))
-    )
-
-
 class _Row(NamedTuple):
     """A volunteer in the box who passed the fixed yes/no rules, as the box query reads it:
     only what the score needs, so the query is answered from its index alone."""
@@ -181,15 +162,6 @@ class _Detail(NamedTuple):
     open_tasks: int  # offers accepted
     stopped: bool  # the SMS side's own opt-out record (STOP)
 
-
-# Days since the last task, computed by the database: reading a float spares a datetime
-# conversion per row.
-_REST_DAYS_SQL = {
-    "sqlite": "julianday('now') - julianday(v.last_task_at)",
-    "postgresql": (
-        "CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - v.last_task_at)) / 86400 AS double precision)"
-    ),
-}
 
 # The ranking's two queries are written as SQL rather than built with the ORM: they run for
 # every request matched and every request page opened, and building and compiling them
@@ -229,7 +201,7 @@ def volunteers_near(
         params.append(request.pk)
     sql = f"""
         SELECT v.id, v.lat, v.lon, v.max_distance_km, v.offers_received, v.offers_answered,
-               v.languages, {_REST_DAYS_SQL[connection.vendor]}
+               v.languages, {DAYS_SINCE_SQL[connection.vendor].format("v.last_task_at")}
           FROM matching_volunteer v
          WHERE v.lat_cell IN ({_placeholders(cells)}) AND v.lon BETWEEN %s AND %s
            AND v.is_active AND NOT v.paused AND NOT v.opted_out
