@@ -283,6 +283,9 @@ CONSENT_TEXT = _(
     "is closed. You can ask what we store about you, or ask us to delete it, at any time."
 )
 ANONYMISE_AFTER_DAYS = envint("ANONYMISE_AFTER_DAYS", 90)
+# The board's outbox (helpdesk.BoardEvent) keeps this many days of changes for boards that
+# catch up; the daily retention run deletes older rows.
+BOARD_EVENTS_KEEP_DAYS = envint("BOARD_EVENTS_KEEP_DAYS", 7)
 
 # Live board. Without Redis, the web process polls the board's outbox this often (seconds) to
 # forward changes the worker made; 0 turns the relay off.

@@ -231,7 +231,11 @@ def anonymise_schedule_ensure(*, now: dt.datetime | None = None) -> bool:
 
 @task()
 def anonymise_daily() -> int:
-    """Anonymise what is due, then book tomorrow's run (never a second one)."""
+    """Anonymise what is due and prune the board's outbox (its cards name residents), then
+    book tomorrow's run (never a second one)."""
+    from .realtime import board_events_prune
+
     count = anonymise_due()
+    board_events_prune()
     anonymise_schedule_ensure()
     return count

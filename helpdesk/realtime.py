@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -19,6 +20,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from .models import BoardEvent, Callback, HelpRequest
 
@@ -126,6 +128,16 @@ def board_publish(*, request: HelpRequest, event: str) -> BoardEvent:
 
 def board_version() -> int:
     return BoardEvent.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def board_events_prune(*, now=None) -> int:
+    """Delete outbox rows older than BOARD_EVENTS_KEEP_DAYS; returns how many. The newest
+    row always stays, so the board's version never goes back to 0. Boards catch up over
+    seconds or minutes, far less than what is kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.BOARD_EVENTS_KEEP_DAYS)
+    deleted, _ = BoardEvent.objects.filter(at__lt=cutoff).exclude(pk=board_version()).delete()
+    return deleted
 
 
 def board_events_since(version: int, *, also: list[int] | tuple = (), limit: int = 500) -> list:

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from helpdesk.privacy import anonymise_due, anonymise_schedule_ensure, residents_due
+from helpdesk.realtime import board_events_prune
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise residents whose requests all closed more than ANONYMISE_AFTER_DAYS ago "
-        "(the daily task does the same), and make sure the daily run is scheduled."
+        "and prune the board's outbox (the daily task does the same), and make sure the "
+        "daily run is scheduled."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +22,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{due} residents are due for anonymisation (after {days} days).")
             return
         count = anonymise_due()
+        pruned = board_events_prune()
         anonymise_schedule_ensure()
         self.stdout.write(f"Anonymised {count} residents (retention {days} days).")
+        self.stdout.write(
+            f"Pruned {pruned} board events older than {settings.BOARD_EVENTS_KEEP_DAYS} days."
+        )
