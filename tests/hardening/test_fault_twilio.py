@@ -61,7 +61,8 @@ def test_provider_outage_is_retried_with_backoff_then_sent_once(make_stack, answ
                 return all(n >= FAILURES_EACH and code == "network" for n, code in attempts)
 
             assert wait_until(refused_twice, timeout=20), stack.logs()
-            assert statuses(stack) == {"queued": MESSAGES}
+            # None given up, none sent; a retry may already be on its way out.
+            assert set(statuses(stack)) <= {"queued", "sending"}, statuses(stack)
             fake = FakeTwilio(port=port)
         assert wait_until(lambda: statuses(stack) == {"sent": MESSAGES}, timeout=30), (
             statuses(stack),
@@ -71,7 +72,11 @@ def test_provider_outage_is_retried_with_backoff_then_sent_once(make_stack, answ
         expected_attempts = 1 if answer == "refused" else FAILURES_EACH + 1
         assert len(fake.hits) == MESSAGES * expected_attempts
         rows = stack.query("select attempts, error_code from notifications_message")
-        assert {attempts for attempts, _code in rows} == {FAILURES_EACH + 1}
+        if answer == "refused":
+            # A retry on its way out as the fake starts listening may be refused once more.
+            assert all(attempts >= FAILURES_EACH + 1 for attempts, _code in rows), rows
+        else:
+            assert {attempts for attempts, _code in rows} == {FAILURES_EACH + 1}
         if answer != "refused":
             for message_id in ids:
                 at = [hit.at for hit in fake.hits if hit.message_id == message_id]
