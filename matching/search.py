@@ -211,16 +211,10 @@ def volunteers_near(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # Haversine (see haversine_km), unrolled for the few hundred rows in the box.
     radius = request.radius_km
-    p1, l1 = math.radians(lat), math.radians(lon)
-    cos_p1 = math.cos(p1)
-    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
     for values in rows:
         row_lat, row_lon, max_distance_km = values[1:4]
-        p2 = radians(row_lat)
-        a = sin((p2 - p1) / 2) ** 2 + cos_p1 * cos(p2) * sin((radians(row_lon) - l1) / 2) ** 2
-        distance = 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+        distance = haversine_km(lat, lon, row_lat, row_lon)
         if distance <= radius and distance <= max_distance_km:
             yield _Row._make(values), distance
 
@@ -243,11 +237,10 @@ def _details(volunteer_ids: list[int]) -> dict[int, _Detail]:
         return {row[0]: _Detail._make(row) for row in cursor.fetchall()}
 
 
-def _cost(
-    row: _Row, distance: float, *, speaks: bool, continuity: bool, open_tasks: int = 0
-) -> float:
-    """The soft score of one candidate as a cost in km-equivalents (lower is better)."""
-    cost = distance + LOAD_PENALTY_KM * open_tasks
+def _cost(row: _Row, distance: float, *, speaks: bool, continuity: bool) -> float:
+    """The soft score of one candidate as a cost in km-equivalents (lower is better),
+    without the load: `_with_load` adds LOAD_PENALTY_KM per open task."""
+    cost = distance
     if continuity:
         cost -= CONTINUITY_BONUS_KM
     if speaks:
