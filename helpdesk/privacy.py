@@ -229,13 +229,18 @@ def anonymise_schedule_ensure(*, now: dt.datetime | None = None) -> bool:
         return True
 
 
-@task()
-def anonymise_daily() -> int:
+def retention_run() -> tuple[int, int]:
     """Anonymise what is due and prune the board's outbox (its cards name residents), then
-    book tomorrow's run (never a second one)."""
+    book tomorrow's run (never a second one). Returns (residents anonymised, events pruned)."""
     from .realtime import board_events_prune
 
-    count = anonymise_due()
-    board_events_prune()
+    anonymised = anonymise_due()
+    pruned = board_events_prune()
     anonymise_schedule_ensure()
-    return count
+    return anonymised, pruned
+
+
+@task()
+def anonymise_daily() -> int:
+    """The daily retention run; returns how many residents were anonymised."""
+    return retention_run()[0]

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from helpdesk.privacy import anonymise_due, anonymise_schedule_ensure, residents_due
-from helpdesk.realtime import board_events_prune
+from helpdesk.privacy import residents_due, retention_run
 
 
 class Command(BaseCommand):
@@ -21,9 +20,7 @@ class Command(BaseCommand):
             due = len(residents_due())
             self.stdout.write(f"{due} residents are due for anonymisation (after {days} days).")
             return
-        count = anonymise_due()
-        pruned = board_events_prune()
-        anonymise_schedule_ensure()
+        count, pruned = retention_run()
         self.stdout.write(f"Anonymised {count} residents (retention {days} days).")
         self.stdout.write(
             f"Pruned {pruned} board events older than {settings.BOARD_EVENTS_KEEP_DAYS} days."
