@@ -30,13 +30,9 @@ def service_missing(marker: str, reason: str) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         # Under SQLite these are simply not applicable; CI runs them in its PostgreSQL pass.
-        if os.getenv("REQUIRE_SERVICES") == "1":
-            pytest.fail("needs PostgreSQL: REQUIRE_SERVICES=1 but DATABASE_URL is not PostgreSQL")
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgresql://...")
+        service_missing("postgres", "needs PostgreSQL: set DATABASE_URL=postgresql://...")
     if item.get_closest_marker("redis") and not os.getenv("REDIS_URL"):
-        if os.getenv("REQUIRE_SERVICES") == "1":
-            pytest.fail("needs Redis: REQUIRE_SERVICES=1 but REDIS_URL is not set")
-        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+        service_missing("redis", "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(autouse=True)
