@@ -32,11 +32,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-from webhooks import wait_for  # the same readiness check as the webhook benchmark
+# The same server settings, token and readiness check as the webhook benchmark.
+from webhooks import server_env, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-TOKEN = "bench-token"  # noqa: S105 (signs loopback requests to a throwaway server)
 BODIES = ["Hjälp med mat", "Kan någon handla åt mig?", "Apoteket, tack", "Behöver mat idag"]
 BENCH_NAME = "Bench resident "
 SETTLED = ("offered", "assigned", "escalated", "done")
@@ -171,17 +171,7 @@ def main() -> None:
     steady = min(int(args.rate * args.seconds), 50000)
     burst = min(args.burst, 10000)
 
-    env = dict(os.environ)
-    env.update(
-        TWILIO_AUTH_TOKEN=TOKEN,
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}",
-        SMS_BACKEND="console",
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
-        DJANGO_SECURE_SSL_REDIRECT="False",
-        DATABASE_POOL_MAX_SIZE=env.get("DATABASE_POOL_MAX_SIZE", "8"),
-        LOG_LEVEL="WARNING",
-    )
+    env = server_env(args.port, DATABASE_POOL_MAX_SIZE=os.getenv("DATABASE_POOL_MAX_SIZE", "8"))
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))

@@ -100,6 +100,23 @@ def summary(name: str, latencies: list[float], statuses: dict, wall: float) -> t
     return throughput, p99
 
 
+def server_env(port: int, **extra: str) -> dict[str, str]:
+    """This environment plus production settings for servers on loopback `port`, the
+    console SMS backend and the token the benchmark signs its webhooks with."""
+    env = dict(os.environ)
+    env.update(
+        TWILIO_AUTH_TOKEN=TOKEN,
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        SMS_BACKEND="console",
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
+        DJANGO_SECURE_SSL_REDIRECT="False",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -109,16 +126,7 @@ def main() -> None:
     count = min(args.requests, 20000)
 
     tmp = tempfile.mkdtemp(prefix="samhjalp-bench-")
-    env = dict(os.environ)
-    env.update(
-        TWILIO_AUTH_TOKEN=TOKEN,
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{args.port}",
-        SMS_BACKEND="console",
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
-        DJANGO_SECURE_SSL_REDIRECT="False",
-        LOG_LEVEL="WARNING",
-    )
+    env = server_env(args.port)
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
     sys.path.insert(0, str(ROOT))
