@@ -71,10 +71,8 @@ def inbound_receive(*, payload: dict) -> tuple[Message, bool]:
     sid = _text(raw.get("MessageSid") or raw.get("SmsSid") or "", 64) or None
     sender = raw.get("From", "")
     body = raw.get("Body", "")
-    if sid:
-        existing = Message.objects.filter(provider_id=sid).first()
-        if existing is not None:
-            return existing, False
+    # No lookup first: the unique provider_id decides. A first delivery (nearly all of them)
+    # costs two inserts in one transaction; a repeat costs a refused insert and a read.
     message = Message(
         direction=Message.Direction.INBOUND,
         phone=phone_try_normalise(sender) or sender[:64],
@@ -90,8 +88,11 @@ def inbound_receive(*, payload: dict) -> tuple[Message, bool]:
             message.save()
             inbound_process_task.enqueue(message_id=message.pk)
     except IntegrityError:
-        # The same MessageSid arriving concurrently: the other request stored it.
-        return Message.objects.get(provider_id=sid), False
+        # A repeated delivery, or the same MessageSid arriving concurrently: stored already.
+        existing = Message.objects.filter(provider_id=sid).first() if sid else None
+        if existing is None:
+            raise
+        return existing, False
     log.info("sms in from %s (%s chars)", phone_mask(message.phone), len(body))
     return message, True
 

@@ -13,8 +13,11 @@ from .webhooks import twilio_signed
 MAX_ID = 2**63 - 1
 
 
+EMPTY_TWIML = str(MessagingResponse())
+
+
 def twiml_empty() -> HttpResponse:
-    return HttpResponse(str(MessagingResponse()), content_type="text/xml; charset=utf-8")
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml; charset=utf-8")
 
 
 @twilio_signed

@@ -1,0 +1,87 @@
+"""The HTTP side of the ASGI application: Django's middleware chain runs in one thread per
+request (config/handlers.py), and everything still behaves as a Django site should."""
+
+import inspect
+from urllib.parse import urlencode
+
+import pytest
+from asgiref.sync import SyncToAsync
+from channels.testing import HttpCommunicator
+from django.conf import settings
+
+from config.asgi import application
+from config.handlers import SyncChainASGIHandler
+from notifications.models import Message
+from notifications.webhooks import twilio_signature
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def http(method: str, path: str, body: bytes = b"", headers: list | None = None):
+    headers = [(b"host", b"testserver"), *(headers or [])]
+    return HttpCommunicator(application, method, path, body=body, headers=headers)
+
+
+def webhook(params: dict, *, signed: bool = True) -> HttpCommunicator:
+    body = urlencode(params).encode()
+    signature = twilio_signature(settings.PUBLIC_BASE_URL + "/sms/inbound/", params)
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+    if signed:
+        headers.append((b"x-twilio-signature", signature.encode()))
+    return http("POST", "/sms/inbound/", body, headers)
+
+
+def test_the_middleware_chain_is_built_synchronous():
+    handler = SyncChainASGIHandler()
+    assert callable(handler._middleware_chain)
+    assert not inspect.iscoroutinefunction(handler._middleware_chain)
+
+
+async def test_a_request_crosses_into_a_thread_a_few_times_not_once_per_middleware(monkeypatch):
+    crossings = []
+    original = SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        crossings.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+    response = await http("GET", "/login/").get_response()
+    assert response["status"] == 200
+    # request_started's receivers, the chain with its view, and closing the response: with
+    # Django's own handler each of the ten middleware would add one or two more.
+    assert len(crossings) <= 4, crossings
+
+
+async def test_a_signed_webhook_is_stored_once_and_its_repeat_stores_nothing():
+    params = {"MessageSid": "SM" + "a" * 32, "From": "+46701234567", "To": "+46700000000"}
+    params["Body"] = "Hjälp med mat"
+    first = await webhook(params).get_response()
+    again = await webhook(params).get_response()
+    assert first["status"] == again["status"] == 200
+    assert b"<Response" in first["body"] and first["body"] == again["body"]
+    count = await Message.objects.filter(provider_id=params["MessageSid"]).acount()
+    assert count == 1
+
+
+async def test_an_unsigned_webhook_is_refused_and_stores_nothing():
+    params = {"MessageSid": "SM" + "b" * 32, "From": "+46701234567", "Body": "hej"}
+    response = await webhook(params, signed=False).get_response()
+    assert response["status"] == 403
+    assert not await Message.objects.filter(provider_id=params["MessageSid"]).aexists()
+
+
+async def test_pages_keep_sessions_csrf_and_the_login_requirement():
+    page = await http("GET", "/").get_response()
+    assert page["status"] == 302
+    assert dict(page["headers"])[b"Location"].startswith(b"/login/")
+    login = await http("GET", "/login/").get_response()
+    cookies = [value for name, value in login["headers"] if name == b"Set-Cookie"]
+    assert any(cookie.startswith(b"csrftoken=") for cookie in cookies)
+    forged = await http(
+        "POST",
+        "/login/",
+        b"username=x&password=y",
+        [(b"content-type", b"application/x-www-form-urlencoded")],
+    ).get_response()
+    assert forged["status"] == 403  # no CSRF token
