@@ -10,6 +10,7 @@ and forwards what other processes (the worker) committed.
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections import OrderedDict
 from datetime import timedelta
@@ -44,7 +45,8 @@ def request_organisation_ids(request: HelpRequest) -> list[int]:
     if request.assigned_volunteer_id:
         ids.add(request.assigned_volunteer.organisation_id)
     if request.pk:
-        ids.update(o.volunteer.organisation_id for o in request.offers.all())
+        # One query, however many offers (a wave is three, a long search many more).
+        ids.update(request.offers.values_list("volunteer__organisation_id", flat=True))
     return sorted(ids)
 
 
@@ -117,13 +119,50 @@ def board_publish(*, request: HelpRequest, event: str) -> BoardEvent:
             return
         _remember_sent(row.pk)
         try:
-            async_to_sync(layer.group_send)(BOARD_GROUP, message)
+            _group_send(layer, message)
         except Exception:
             # The outbox is the source of truth: a board that misses this catches up from it.
             log.exception("board event v%s for request %s not delivered", row.pk, request.pk)
 
     transaction.on_commit(send)
     return row
+
+
+# A plain process (the task worker, a management command) has no event loop of its own, and
+# async_to_sync would start a new loop in a new thread for every event: with Redis, a new
+# connection each time (measured: a fifth of the worker's CPU). Such a process publishes through
+# one long-lived loop instead, which keeps its Redis connection.
+PUBLISH_TIMEOUT = 5.0
+_publisher_loop: asyncio.AbstractEventLoop | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher() -> asyncio.AbstractEventLoop:
+    global _publisher_loop
+    with _publisher_lock:
+        if _publisher_loop is None or _publisher_loop.is_closed():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="board-publisher", daemon=True)
+            thread.start()
+            _publisher_loop = loop
+        return _publisher_loop
+
+
+def _group_send(layer, message: dict) -> None:
+    """Send `message` to the board group from synchronous code.
+
+    In the main thread of a process not serving ASGI, through the long-lived publisher loop;
+    in a server's worker thread, through the server's own loop (async_to_sync finds it). The
+    in-memory layer is bound to the loop of its consumers, so it always takes the latter.
+    """
+    plain = threading.current_thread() is threading.main_thread()
+    if plain and not isinstance(layer, InMemoryChannelLayer):
+        future = asyncio.run_coroutine_threadsafe(
+            layer.group_send(BOARD_GROUP, message), _publisher()
+        )
+        future.result(timeout=PUBLISH_TIMEOUT)
+    else:
+        async_to_sync(layer.group_send)(BOARD_GROUP, message)
 
 
 def board_version() -> int:

@@ -158,6 +158,17 @@ def _message_about(message: Message, request: HelpRequest) -> None:
     )
 
 
+def _already_handled(message: Message) -> bool:
+    """Whether this message already joined a request (_record_in points it at one), so that a
+    retried task does not create a second request. Read off the message's own row: a search
+    of the timeline for it would grow with every message ever received."""
+    return Message.objects.filter(
+        pk=message.pk,
+        about_type=ContentType.objects.get_for_model(HelpRequest),
+        about_id__isnull=False,
+    ).exists()
+
+
 def _record_in(request: HelpRequest, message: Message, **data) -> None:
     timeline_record(
         request=request,
@@ -204,10 +215,8 @@ def resident_sms_handle(message: Message) -> str | None:
         # A sender id we cannot call or text back; the gateway keeps it in the SMS log.
         log.warning("inbound sms from unusable sender %s", phone_mask(message.phone))
         return None
-    if TimelineEvent.objects.filter(
-        kind=TimelineEvent.Kind.SMS_IN, data__message_id=message.pk
-    ).exists():
-        return ""  # already handled: a retried task must not create a second request
+    if _already_handled(message):
+        return ""
     with transaction.atomic():
         resident, is_new = _resident_for(phone, message.body)
         reply, language = _handle(message, resident, is_new=is_new)

@@ -1,6 +1,7 @@
 """Two channel-layer instances on one Redis stand for two daphne processes: a board event
 sent through one reaches a board socket joined through the other."""
 
+import asyncio
 import json
 import os
 import uuid
@@ -62,4 +63,50 @@ async def test_socket_on_one_process_gets_a_change_published_through_another(ope
         assert event["version"] == row.pk
         await communicator.disconnect()
     finally:
+        channel_layers.backends.clear()
+
+
+def test_a_plain_process_publishes_through_one_long_lived_loop(settings):
+    """The task worker publishes from its main thread: every event goes through the same
+    publisher loop (and so the same Redis connection), and reaches a board's process."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers
+
+    from helpdesk import realtime
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": prefix},
+        }
+    }
+    channel_layers.backends.clear()
+    board = layer(prefix)
+    try:
+
+        async def join() -> str:
+            channel = await board.new_channel()
+            await board.group_add(BOARD_GROUP, channel)
+            return channel
+
+        channel = async_to_sync(join)()
+        first = helprequest_make()
+        loop = realtime._publisher_loop
+        second = helprequest_make()
+        assert loop is not None and loop.is_running()
+        assert realtime._publisher_loop is loop
+
+        async def codes_received() -> set[str]:
+            codes = set()
+            for _ in range(10):
+                message = await asyncio.wait_for(board.receive(channel), timeout=3)
+                codes.add(json.loads(message["payload"])["card"]["code"])
+                if {first.code, second.code} <= codes:
+                    break
+            return codes
+
+        assert {first.code, second.code} <= async_to_sync(codes_received)()
+    finally:
+        async_to_sync(board.flush)()
         channel_layers.backends.clear()
