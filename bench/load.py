@@ -95,14 +95,21 @@ class Phase:
         await asyncio.wait_for(asyncio.gather(*senders), timeout=max(limit - loop.time(), 0) + 35)
         self.wall = loop.time() - start
 
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+    def quantile(self, percent: int) -> float:
+        if len(self.latencies) < 2:
+            return 0.0
+        return statistics.quantiles(self.latencies, n=100)[percent - 1]
+
     def report(self) -> bool:
         count = len(self.latencies)
-        quantiles = statistics.quantiles(self.latencies, n=100) if count > 1 else [0.0] * 99
         errors = count - self.statuses.get(200, 0) + len(self.requests) - count
-        self.throughput, self.p99 = count / self.wall, quantiles[98]
         print(
-            f"{self.name:7s} {count:6d} sent  {count / self.wall:7.1f} msg/s  "
-            f"p50 {quantiles[49] * 1000:7.1f} ms  p99 {quantiles[98] * 1000:7.1f} ms  "
+            f"{self.name:7s} {count:6d} sent  {self.throughput:7.1f} msg/s  "
+            f"p50 {self.quantile(50) * 1000:7.1f} ms  p99 {self.quantile(99) * 1000:7.1f} ms  "
             f"errors {errors}  {self.statuses}"
         )
         return errors == 0
@@ -248,7 +255,6 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL (PostgreSQL, flushed!) and REDIS_URL (see --help)")
     database_check(os.environ["DATABASE_URL"])
     steady = min(int(args.rate * args.seconds), 50000)
-    kept = False
     burst = min(args.burst, 10000)
 
     env = server_env(args.port, DATABASE_POOL_MAX_SIZE=os.getenv("DATABASE_POOL_MAX_SIZE", "8"))
@@ -274,6 +280,7 @@ def main() -> None:
 
     ports = [args.port + i for i in range(args.web)]
     processes = []
+    kept = False
     logs = Path(tempfile.mkdtemp(prefix="samhjalp-load-"))
     print(f"process logs in {logs}")
     try:
@@ -320,7 +327,7 @@ def main() -> None:
         burst_cpu = meter.report(burst_phase.wall)
         ok = steady_phase.report()
         # Kept up: the asked rate achieved, and answers within a second of their schedule.
-        kept = steady_phase.throughput >= 0.97 * args.rate and steady_phase.p99 <= 1.0
+        kept = steady_phase.throughput >= 0.97 * args.rate and steady_phase.quantile(99) <= 1.0
         ok &= kept
         print(steady_cpu)
         ok &= burst_phase.report()
