@@ -1,7 +1,10 @@
-"""The HTTP side of the ASGI application: Django's middleware chain runs in one thread per
-request (config/handlers.py), and everything still behaves as a Django site should."""
+"""The HTTP side of the ASGI application: Django's middleware chain runs in one crossing into
+a reused request thread (config/handlers.py), and everything still behaves as a Django site
+should."""
 
+import asyncio
 import inspect
+import threading
 from urllib.parse import urlencode
 
 import pytest
@@ -9,7 +12,10 @@ from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator
 from django.conf import settings
+from django.core.signals import request_started
+from django.http import HttpResponse
 
+from config import handlers
 from config.asgi import application
 from config.handlers import SyncChainASGIHandler
 from notifications.models import Message
@@ -92,3 +98,50 @@ async def test_pages_keep_sessions_csrf_and_the_login_requirement():
         [(b"content-type", b"application/x-www-form-urlencoded")],
     ).get_response()
     assert forged["status"] == 403  # no CSRF token
+
+
+class Recording(SyncChainASGIHandler):
+    """The handler with a view that notes its thread, and waits at `barrier` when one is set."""
+
+    def __init__(self, barrier: threading.Barrier | None = None) -> None:
+        super().__init__()
+        self.barrier = barrier
+        self.threads: list[tuple[int, int]] = []
+        self._started = threading.local()
+
+    def signal_thread(self, **kwargs) -> None:
+        self._started.ident = threading.get_ident()
+
+    def get_response(self, request):
+        if self.barrier is not None:
+            self.barrier.wait(timeout=5)  # both requests must be in their views at once
+        self.threads.append((getattr(self._started, "ident", None), threading.get_ident()))
+        return HttpResponse("ok")
+
+
+async def recorded(handler: Recording, count: int) -> list[int]:
+    request_started.connect(handler.signal_thread)
+    try:
+        answers = [HttpCommunicator(handler, "GET", "/").get_response() for _ in range(count)]
+        return [response["status"] for response in await asyncio.gather(*answers)]
+    finally:
+        request_started.disconnect(handler.signal_thread)
+
+
+async def test_a_request_keeps_to_one_thread_and_the_next_one_reuses_it():
+    handler = Recording()
+    assert await recorded(handler, 1) == [200]
+    assert await recorded(handler, 1) == [200]
+    (started_1, view_1), (started_2, view_2) = handler.threads
+    assert started_1 == view_1 and started_2 == view_2  # signal and view on one thread
+    assert view_1 == view_2  # the thread was kept for the next request
+    assert view_1 != threading.get_ident()
+
+
+async def test_concurrent_requests_get_threads_of_their_own(monkeypatch):
+    monkeypatch.setattr(handlers, "IDLE_THREADS", 1)
+    handler = Recording(barrier=threading.Barrier(2))
+    # Were the two requests put on one thread, the barrier would time out and answer 500.
+    assert await recorded(handler, 2) == [200, 200]
+    assert len({view for _, view in handler.threads}) == 2
+    assert len(handler._idle) == 1  # the thread beyond the idle limit was stopped
