@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -272,11 +273,18 @@ def main() -> None:
     manage("migrate", "--noinput", "-v0")
     manage("flush", "--noinput", "-v0")
     manage("seed_demo")
+    # As the Procfile's worker does: the sweep retries whatever a failed task left unhandled.
+    manage("sms_sweep", "--schedule")
     rng = random.Random(7)
     phones = seed_residents(steady + burst)
     url = env["PUBLIC_BASE_URL"] + "/sms/inbound/"
     requests, sids = build(steady + burst, phones, args.duplicates, rng, url)
     close_old_connections()
+    analyser = None
+    if Analyser.needed(os.environ["DATABASE_URL"]):
+        print("autovacuum is off on this server: the benchmark runs ANALYZE every 10 s instead")
+        analyser = Analyser(os.environ["DATABASE_URL"])
+        analyser.start()
 
     ports = [args.port + i for i in range(args.web)]
     processes = []
@@ -337,6 +345,8 @@ def main() -> None:
             worker_start(n)
         ok &= drain_and_check(sids, args.drain)
     finally:
+        if analyser is not None:
+            analyser.stop.set()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -350,6 +360,31 @@ def main() -> None:
     )
     print("result  " + ("OK" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
+
+
+class Analyser(threading.Thread):
+    """Refreshes the planner's statistics every `every` seconds, as autovacuum would, on a
+    server that runs without it (this machine's test server does). With statistics from the
+    empty tables after the flush, the task queue's claim sorts every waiting task on each
+    claim (14 ms with 5,000 waiting) instead of reading the first from its index (0.3 ms)."""
+
+    def __init__(self, url: str, every: float = 10.0) -> None:
+        super().__init__(daemon=True)
+        self.url, self.every, self.stop = url, every, threading.Event()
+
+    @staticmethod
+    def needed(url: str) -> bool:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=5) as connection:
+            return connection.execute("SHOW autovacuum").fetchone()[0] != "on"
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as connection:
+            while not self.stop.wait(self.every):
+                connection.execute("ANALYZE")
 
 
 def database_check(url: str) -> None:

@@ -112,10 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_PATH") or None}
 
-# PostgreSQL under daphne: each request runs in a thread of its own, so persistent
-# connections (DATABASE_CONN_MAX_AGE) pile up one per thread and a burst exhausts the server's
-# max_connections. A bounded pool per process makes a burst wait for a connection instead;
-# with conn_health_checks Django has the pool check each connection before handing it out.
+# PostgreSQL under daphne: concurrent requests run in threads of their own (reused, 32 kept
+# idle; config/handlers.py), so persistent connections (DATABASE_CONN_MAX_AGE) grow one per
+# thread and a burst can exhaust the server's max_connections. A bounded pool per process
+# makes a burst wait for a connection instead; with conn_health_checks Django has the pool
+# check each connection before handing it out.
 DATABASE_POOL_MAX_SIZE = envint("DATABASE_POOL_MAX_SIZE", 0)
 if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,11 +2,14 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
+
+# Draws of a new request code before giving up (each draw already avoids codes in use).
+CODE_ATTEMPTS = 5
 
 
 class District(models.Model):
@@ -219,17 +222,29 @@ class HelpRequest(models.Model):
         return f"#{self.code} {self.get_kind_display()}"
 
     def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = self.new_code()
         if self.kind in self.SENSITIVE_KINDS:
             self.sensitive = True
-        super().save(*args, **kwargs)
+        if self.code:
+            return super().save(*args, **kwargs)
+        # Two requests created at once can draw the same free code; the unique constraint
+        # refuses the second, which then draws again instead of failing its whole intake.
+        for _attempt in range(CODE_ATTEMPTS):
+            self.code = self.new_code()
+            try:
+                with transaction.atomic(using=kwargs.get("using")):
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = type(self).objects.filter(code=self.code).exists()
+                self.code = ""
+                if not taken:
+                    raise  # another constraint: not ours to retry
+        raise IntegrityError(f"no free request code after {CODE_ATTEMPTS} draws")
 
     @classmethod
     def new_code(cls) -> str:
         """A short numeric code for SMS: four digits while they last, then longer.
 
-        The unique constraint is the real guard; this only makes collisions rare.
+        The unique constraint is the real guard (see save()); this only makes collisions rare.
         """
         for digits in (4, 4, 4, 5, 5, 6, 6, 7, 8):
             code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,6 +45,38 @@ def test_request_codes_are_unique():
     second.code = first.code
     with pytest.raises(IntegrityError), transaction.atomic():
         second.save()
+
+
+def test_a_code_drawn_by_two_requests_at_once_is_drawn_again_not_a_failed_intake(monkeypatch):
+    first = helprequest_make()
+    # As when another worker inserted the same code between the free-code check and ours.
+    draws = iter([first.code, "98765"])
+    monkeypatch.setattr(HelpRequest, "new_code", classmethod(lambda cls: next(draws)))
+    with transaction.atomic():  # the caller's transaction stays usable
+        second = helprequest_make(resident=first.resident)
+        assert second.code == "98765"
+    assert HelpRequest.objects.filter(code=first.code).count() == 1
+
+
+def test_only_a_code_collision_is_drawn_again(monkeypatch):
+    first = helprequest_make()
+    token = uuid.uuid4()
+    HelpRequest.objects.filter(pk=first.pk).update(intake_token=token)
+    draws = []
+    monkeypatch.setattr(
+        HelpRequest, "new_code", classmethod(lambda cls: draws.append(1) or f"5{len(draws):04d}")
+    )
+    again = HelpRequest(resident=first.resident, district=first.district, intake_token=token)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        again.save()
+    assert len(draws) == 1 and again.code == ""
+
+
+def test_a_request_gives_up_after_a_few_taken_codes(monkeypatch):
+    first = helprequest_make()
+    monkeypatch.setattr(HelpRequest, "new_code", classmethod(lambda cls: first.code))
+    with pytest.raises(IntegrityError, match="no free request code"), transaction.atomic():
+        helprequest_make(resident=first.resident)
 
 
 def test_request_copies_the_residents_district():
