@@ -403,6 +403,7 @@ def database_check(url: str) -> None:
 
 def drain_and_check(sids: list[str], drain: float) -> bool:
     from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
 
     from helpdesk.models import HelpRequest
     from notifications.models import Message
@@ -433,7 +434,15 @@ def drain_and_check(sids: list[str], drain: float) -> bool:
         f"drain   {drained:.0f} s after the last webhook; {requests.count()} requests "
         f"{statuses}; {unsettled} not matched, offered or escalated"
     )
-    return lost == 0 and duplicated == 0 and handled == len(sids) and unsettled == 0
+    # A failed task loses nothing (the sweep retries its message) but is an error all the same.
+    failed = DBTaskResult.objects.filter(status="FAILED")
+    failures = dict(failed.values_list("exception_class_path").annotate(n=Count("id")))
+    outbound = dict(
+        Message.objects.filter(direction="out").values_list("status").annotate(n=Count("id"))
+    )
+    print(f"tasks   {failed.count()} failed {failures or ''}; SMS out by status {outbound}")
+    ok = lost == 0 and duplicated == 0 and handled == len(sids) and unsettled == 0
+    return ok and not failures
 
 
 if __name__ == "__main__":
