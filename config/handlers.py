@@ -18,9 +18,12 @@ Measured on the SMS webhook, CPU per request: 4.4 to 1.7 ms for a rejected signa
 Async views still work: Django's synchronous path runs them through `async_to_sync`.
 """
 
+import asyncio
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 
 # Idle request threads kept for reuse; a busier moment starts more, as Django would, and
@@ -32,11 +35,25 @@ class SyncChainASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self._idle: list[ThreadPoolExecutor] = []
+        # WEB_MAX_THREADS > 0: at most that many requests in Django at once, the rest wait
+        # their turn on the event loop (one semaphore per loop: tests run several loops).
+        self.max_threads: int = getattr(settings, "WEB_MAX_THREADS", 0)
+        self._slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
     async def __call__(self, scope, receive, send):
+        if not self.max_threads:
+            return await self._on_a_thread(scope, receive, send)
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(self.max_threads)
+        async with slots:
+            await self._on_a_thread(scope, receive, send)
+
+    async def _on_a_thread(self, scope, receive, send):
         executor = self._idle.pop() if self._idle else ThreadPoolExecutor(1, "request")
         try:
             # Django's own __call__ opens a ThreadSensitiveContext too; the outer one, with

@@ -126,6 +126,13 @@ if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backe
         "timeout": envint("DATABASE_POOL_TIMEOUT", 20),
     }
 
+# Requests in Django at once per web process (0: no limit). SQLite has one writer: sixteen
+# webhooks writing at once wait in its busy-wait backoff (p99 1.4 s in bench/webhooks.py),
+# where a few at a time, the rest waiting on the event loop, keep the tail short.
+WEB_MAX_THREADS = envint(
+    "WEB_MAX_THREADS", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when configured (any number of daphne processes), else in-memory.

@@ -5,6 +5,7 @@ should."""
 import asyncio
 import inspect
 import threading
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -145,3 +146,23 @@ async def test_concurrent_requests_get_threads_of_their_own(monkeypatch):
     assert await recorded(handler, 2) == [200, 200]
     assert len({view for _, view in handler.threads}) == 2
     assert len(handler._idle) == 1  # the thread beyond the idle limit was stopped
+
+
+async def test_with_a_thread_limit_requests_wait_their_turn_on_the_event_loop():
+    handler = Recording()
+    handler.max_threads = 1
+    inside, most = 0, 0
+    original = handler.get_response
+
+    def counted(request):
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        time.sleep(0.05)
+        inside -= 1
+        return original(request)
+
+    handler.get_response = counted
+    assert await recorded(handler, 3) == [200, 200, 200]
+    assert most == 1
+    assert len({view for _, view in handler.threads}) == 1  # one thread served all three
