@@ -141,10 +141,16 @@ async def fanout(board_base: str, post_base: str, stack: Stack, args) -> dict:
         await asyncio.sleep(max(0.0, start + (n + 1) * interval - time.monotonic()))
     await asyncio.sleep(5)  # drain
     stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    ended = await asyncio.gather(*tasks, return_exceptions=True)
+    # A board the server closed misses every later event; say why, beside the count.
+    failures = [repr(e) for e in ended if isinstance(e, BaseException)]
+    if failures:
+        print(f"{len(failures)} boards ended with an error, e.g. {failures[0]}")
     versions = set().union(*seen)
     if os.getenv("BENCH_DEBUG") and versions:
+        short = sorted(len(versions - s) for s in seen if versions - s)
         print("versions", min(versions), max(versions), len(versions), "of", changes)
+        print("boards missing events:", len(short), "missing per board:", short[:20])
     lost = sum(len(versions - s) for s in seen) + (changes - len(versions)) * args.boards
     return {"latency": summary(latencies), "changes": changes, "lost": lost}
 

@@ -40,8 +40,20 @@ def board_access(user) -> tuple[bool, list[int] | None]:
     return True, board_organisation_ids(user)
 
 
+# Not a configured channel layer: channels then gives a board socket no channel of its own.
+NO_CHANNEL_LAYER = ""
+
+
 class BoardConsumer(AsyncJsonWebsocketConsumer):
-    """Async because it mostly forwards events; the snapshot is one ORM call."""
+    """Async because it mostly forwards events; the snapshot is one ORM call.
+
+    Events reach a board through its process's hub (realtime.BoardHub), so the socket needs no
+    channel of its own. With one, channels keeps a receive waiting on the layer for every
+    socket, and over Redis a read timeout in any of them ended that board with a server error
+    (1011): the board fan-out benchmark lost one board of 200 that way.
+    """
+
+    channel_layer_alias = NO_CHANNEL_LAYER
 
     async def connect(self) -> None:
         user = self.scope.get("user")

@@ -8,6 +8,7 @@ and forwards what other processes (the worker) committed.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -256,16 +257,20 @@ class BoardHub:
 
     A Redis restart forgets the membership without telling us: redis-py reconnects under the
     receive, and the failure may surface in another coroutine sharing the layer. So the hub
-    joins again every REJOIN_EVERY seconds (one ZADD) and then reads the outbox for anything
-    newer than it has seen, which brings back events sent while it was not a member.
+    joins again every REJOIN_EVERY seconds (one ZADD) and reads the outbox for anything newer
+    than it has seen, which brings back events sent while it was not a member. While the
+    layer fails, it does both every RETRY_EVERY seconds: the outbox is in the database, so
+    boards keep getting changes while Redis is down.
     """
 
     REJOIN_EVERY = 5.0
+    RETRY_EVERY = 1.0
 
     def __init__(self) -> None:
         self.sockets: set = set()
         self.task: asyncio.Task | None = None
         self.version: int | None = None
+        self.layer_failed = asyncio.Event()
 
     def join(self, socket) -> None:
         self.sockets.add(socket)
@@ -292,9 +297,11 @@ class BoardHub:
                 try:
                     message = await layer.receive(channel)
                 except Exception:
-                    # The layer went away; keep_joined joins again once it answers.
+                    # The layer went away: keep_joined reads the outbox meanwhile and joins
+                    # again once the layer answers.
                     log.exception("board hub receive failed")
-                    await asyncio.sleep(1)
+                    self.layer_failed.set()
+                    await asyncio.sleep(self.RETRY_EVERY)
                     continue
                 await self.fan_out(message)
         finally:
@@ -302,12 +309,20 @@ class BoardHub:
 
     async def keep_joined(self, layer, channel: str) -> None:
         while True:
+            self.layer_failed.clear()
             try:
                 await layer.group_add(BOARD_GROUP, channel)
-                await self.catch_up()
             except Exception:
                 log.warning("board hub could not join the board group; trying again")
-            await asyncio.sleep(self.REJOIN_EVERY)
+                self.layer_failed.set()
+            try:
+                await self.catch_up()
+            except Exception:
+                log.warning("board hub could not read the outbox; trying again")
+            wait = self.RETRY_EVERY if self.layer_failed.is_set() else self.REJOIN_EVERY
+            self.layer_failed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.layer_failed.wait(), wait)
 
     async def catch_up(self) -> None:
         """Forward outbox rows newer than any event seen; sockets drop what they already

@@ -51,3 +51,18 @@ async def test_operator_gets_a_snapshot_then_events(operator):
     assert event["type"] == "event"
     assert event["card"]["code"] == request.code
     await communicator.disconnect()
+
+
+async def test_board_sockets_wait_on_the_layer_only_through_their_hub(operator):
+    """No channel per socket: with Redis, each would be one more receive whose read timeout
+    closed its board (the fan-out benchmark lost a board of 200 that way)."""
+    from channels.layers import get_channel_layer
+
+    boards = [await connect(operator) for _ in range(3)]
+    for communicator, connected in boards:
+        assert connected
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "snapshot"
+    layer = get_channel_layer()
+    assert len(layer.channels) <= 1  # the process's hub, at most
+    for communicator, _ in boards:
+        await communicator.disconnect()
