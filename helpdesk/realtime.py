@@ -310,17 +310,20 @@ class BoardHub:
     async def keep_joined(self, layer, channel: str) -> None:
         while True:
             self.layer_failed.clear()
+            joined = True
             try:
                 await layer.group_add(BOARD_GROUP, channel)
             except Exception:
                 log.warning("board hub could not join the board group; trying again")
-                self.layer_failed.set()
+                joined = False
             try:
                 await self.catch_up()
             except Exception:
                 log.warning("board hub could not read the outbox; trying again")
-            wait = self.RETRY_EVERY if self.layer_failed.is_set() else self.REJOIN_EVERY
+            # Soon again if the join failed, or run()'s receive failed meanwhile.
+            failed = not joined or self.layer_failed.is_set()
             self.layer_failed.clear()
+            wait = self.RETRY_EVERY if failed else self.REJOIN_EVERY
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.layer_failed.wait(), wait)
 
