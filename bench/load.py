@@ -435,12 +435,15 @@ def drain_and_check(sids: list[str], drain: float) -> bool:
         f"{statuses}; {unsettled} not matched, offered or escalated"
     )
     # A failed task loses nothing (the sweep retries its message) but is an error all the same.
-    failed = DBTaskResult.objects.filter(status="FAILED")
-    failures = dict(failed.values_list("exception_class_path").annotate(n=Count("id")))
+    failures = dict(
+        DBTaskResult.objects.filter(status="FAILED")
+        .values_list("exception_class_path")
+        .annotate(n=Count("id"))
+    )
     outbound = dict(
         Message.objects.filter(direction="out").values_list("status").annotate(n=Count("id"))
     )
-    print(f"tasks   {failed.count()} failed {failures or ''}; SMS out by status {outbound}")
+    print(f"tasks   {sum(failures.values())} failed {failures or ''}; SMS out by status {outbound}")
     ok = lost == 0 and duplicated == 0 and handled == len(sids) and unsettled == 0
     return ok and not failures
 
