@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from config.roles import ADMIN, OPERATOR, has_role
 
+from .access import card_for, viewer_of
 from .models import HelpRequest
 from .realtime import board_card, board_version
 
@@ -40,18 +41,11 @@ def board_requests(user) -> QuerySet[HelpRequest]:
     return requests.order_by("-priority", "created_at")
 
 
-def card_for_organisations(card: dict, organisation_ids: list[int] | None) -> dict:
-    """A coordinator's copy of a card: it names no other organisation."""
-    if organisation_ids is None:
-        return card
-    mine = set(organisation_ids)
-    return {**card, "organisations": [o for o in card["organisations"] if o in mine]}
-
-
 def board_snapshot(user) -> list[dict]:
-    organisation_ids = board_organisation_ids(user)
+    """The viewer's cards: what helpdesk.access lets them read of each (card_for)."""
+    viewer = viewer_of(user)
     requests = board_requests(user).prefetch_related("offers__volunteer")[:500]
-    return [card_for_organisations(board_card(r), organisation_ids) for r in requests]
+    return [card_for(board_card(r), viewer) for r in requests]
 
 
 def board_state(user) -> dict:
