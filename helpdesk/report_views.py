@@ -3,10 +3,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.csvsafe import csv_response
 from config.roles import ADMIN, OPERATOR, role_required
 
 from .charts import bar_chart_svg, series_chart_svg
-from .csv_export import csv_response
 from .models import HelpRequest, Language
 from .reports import DEFAULT_PERIOD, PERIODS, Figures, NeedsReport, needs_report
 

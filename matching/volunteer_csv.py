@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config.csvsafe import csv_cell_read
 from helpdesk.models import District, HelpRequest
 from notifications.phones import phone_is_mobile, phone_normalise
 
@@ -259,7 +260,8 @@ def volunteers_check(data: bytes) -> ImportReport:
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        raw = {f: cell for f, cell in zip(columns, cells, strict=False) if f}
+        # Our own exports quote cells that would read as formulas; take that quote off.
+        raw = {f: csv_cell_read(cell) for f, cell in zip(columns, cells, strict=False) if f}
         rows.append(_row_check(line, raw, tables, seen))
     return ImportReport(rows=rows, delimiter=delimiter, encoding=encoding, ignored_headers=ignored)
 

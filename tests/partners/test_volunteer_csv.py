@@ -131,7 +131,7 @@ def test_export_reads_back_as_an_import_of_the_same_columns(alby, organisation):
         max_distance_km=2.5,
     )
     header, rows = volunteers_export(organisation)
-    from helpdesk.csv_export import csv_response
+    from config.csvsafe import csv_response
 
     body = csv_response("x.csv", header, rows).content
     assert body.startswith(b"\xef\xbb\xbf") and b";" in body
