@@ -42,7 +42,8 @@ CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin with a site that asks admins for their second factor (config/admin_site.py).
+    "config.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "phonenumber_field",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "notifications",
     "helpdesk",
     "matching",
@@ -65,10 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once they have given a one-time code this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, so it sees a lock-out flagged anywhere below and answers with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,7 +162,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
 TASK_LEASE = envint("TASK_LEASE", 600)
 
 # Cache: Redis when configured (shared by every process, so login throttling holds across
-# them), else per-process memory.
+# them), else per-process memory, and for the login counts a table in the database (created
+# after every migrate, config/admin_site.py), so they hold across processes there too.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -163,12 +172,16 @@ if REDIS_URL:
             "KEY_PREFIX": os.getenv("REDIS_PREFIX", "samhjalp"),
         }
     }
+    AXES_CACHE = "default"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-# After this many failed logins for one user name or address, wait LOGIN_FAILURE_WINDOW s.
-LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60)
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "axes": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "samhjalp_login_attempts",
+        },
+    }
+    AXES_CACHE = "axes"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +191,70 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (config/login.py, config/twofactor.py, config/oidc.py; README "Signing in").
+# django-axes first: a locked-out attempt is refused before any backend hashes a password.
+AUTHENTICATION_BACKENDS = [
+    "config.login.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After LOGIN_FAILURE_LIMIT failed logins for one user name from one address, that pair waits
+# LOGIN_FAILURE_WINDOW seconds. The pair, not the address: staff behind one office NAT are
+# not locked out by someone else's guesses, nor by made-up user names.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW = envint("LOGIN_FAILURE_WINDOW", 15 * 60)
+# Read from the two settings above when used, so they stay the ones to change.
+AXES_FAILURE_LIMIT = "config.login.login_failure_limit"
+AXES_COOLOFF_TIME = "config.login.login_cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The cache (Redis when REDIS_URL is set, so every process sees the same counts): the refused
+# path reads one key and writes nothing to the database.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Attempts during a lock-out do not extend it, so "locked for 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.login.login_attempt_username"
+AXES_CLIENT_STR_CALLABLE = "config.login.login_client_str"
+AXES_LOCKOUT_CALLABLE = "config.login.login_locked_response"
+
+# Second factor (django-otp, TOTP): required for the admin role and superusers, optional for
+# everyone else; accounts signed in through OIDC have their provider's.
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Samhjälp")
+
+# Single sign-on with OpenID Connect, only when a client id is set. Endpoints from
+# OIDC_OP_DISCOVERY_URL (the provider's .well-known/openid-configuration) or one by one.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_OP_DISCOVERY_URL = os.getenv("OIDC_OP_DISCOVERY_URL", "")
+    for _name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS", "LOGOUT"):
+        if os.getenv(f"OIDC_OP_{_name}_ENDPOINT"):
+            globals()[f"OIDC_OP_{_name}_ENDPOINT"] = os.getenv(f"OIDC_OP_{_name}_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.getenv("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+    # Which claim carries the user's groups or roles, and which of its values are which role:
+    # "samhjalp-operators=operator,samhjalp-admins=admin".
+    OIDC_ROLE_CLAIM = os.getenv("OIDC_ROLE_CLAIM", "groups")
+    OIDC_ROLE_MAP = dict(item.split("=", 1) for item in envlist("OIDC_ROLE_MAP") if "=" in item)
+    LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+    AUTHENTICATION_BACKENDS.insert(1, "config.oidc.RoleOIDCBackend")
+    if not (OIDC_OP_DISCOVERY_URL or os.getenv("OIDC_OP_TOKEN_ENDPOINT")):
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID needs OIDC_OP_DISCOVERY_URL or the OIDC_OP_*_ENDPOINT variables."
+        )
+
+# E-mail, for password reset. The console backend prints the message (the demo).
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "samhjalp@localhost")
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 3600)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [

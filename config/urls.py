@@ -1,19 +1,48 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
-from .login import ThrottledLoginView
-
-admin.site.site_header = "Samhjälp"
-admin.site.site_title = "Samhjälp"
+from . import oidc, twofactor, views
+from .login import LoginView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("login/verify/", twofactor.login_verify, name="login_verify"),
+    path("login/two-factor/", twofactor.two_factor_setup, name="two_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        # The link is built from PUBLIC_BASE_URL, never from the Host header of the request.
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={
+                "domain": urlsplit(settings.PUBLIC_BASE_URL).netloc,
+                "protocol": urlsplit(settings.PUBLIC_BASE_URL).scheme,
+            }
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("oidc/", include(oidc.urlpatterns)),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
