@@ -1,16 +1,24 @@
 """What an operator does from a request's page. Each action is recorded in the timeline and
 published to the boards; matching's own services do the offering and assigning."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from matching import services as matching
+from matching.models import Offer
 from notifications.services import sms_send
 
-from .models import HelpRequest, TimelineEvent
+from .models import Callback, HelpRequest, Resident, TimelineEvent
 from .realtime import board_publish
-from .services import helprequest_transition, timeline_record
+from .resident_forms import DETAIL_FIELDS
+from .services import helprequest_priority, helprequest_transition, timeline_record
 
 
 @transaction.atomic
@@ -57,10 +65,87 @@ def helprequest_mark_done(*, request: HelpRequest, actor: AbstractBaseUser) -> N
     matching.helprequest_done(request=request, actor=actor)
 
 
-def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> None:
+def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> str:
+    """Run matching now, as the operator: unlike the worker's follow-ups, an operator's re-run
+    also reopens a request held as escalated. Returns helprequest_match's outcome."""
     with transaction.atomic():
         timeline_record(
             request=request, kind=TimelineEvent.Kind.NOTE, text=_("Matching re-run"), actor=actor
         )
-        matching.helprequest_match_enqueue(request=request)
         board_publish(request=request, event="timeline")
+        return matching.helprequest_match(request=request, actor=actor)
+
+
+@dataclass
+class CancelPreview:
+    """What cancelling a request would do, for the confirmation step."""
+
+    pending_offers: int
+    accepted_by: str
+    callback_due: datetime | None
+    sensitive: bool
+
+
+def helprequest_cancel_preview(*, request: HelpRequest) -> CancelPreview:
+    offers = request.offers.select_related("volunteer")
+    accepted = offers.filter(status=Offer.Status.ACCEPTED).first()
+    callback = Callback.objects.filter(request=request, done_at__isnull=True).first()
+    return CancelPreview(
+        pending_offers=offers.filter(status=Offer.Status.PENDING).count(),
+        accepted_by=accepted.volunteer.first_name if accepted else "",
+        callback_due=callback.due_at if callback else None,
+        sensitive=request.sensitive,
+    )
+
+
+@transaction.atomic
+def helprequest_resident_update(
+    *,
+    request: HelpRequest,
+    details: dict,
+    actor: AbstractBaseUser,
+    token: str = "",
+    match: bool = False,
+) -> str | None:
+    """Complete or correct the resident of `request` (see resident_forms.DETAIL_FIELDS) and,
+    with `match`, run matching at once. Returns matching's outcome, "saved", or None when this
+    form's token was used already (a double click). The timeline says that the details
+    changed and which fields, never their values: it is read more widely than the resident."""
+    locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
+    if token and locked.timeline.filter(data__token=token).exists():
+        return None
+    if match and (locked.sensitive or locked.kind == HelpRequest.Kind.CALLBACK):
+        raise ValidationError(_("The support line handles this request: it is not matched."))
+    resident = Resident.objects.select_for_update().get(pk=locked.resident_id)
+    if resident.anonymised_at is not None:
+        raise ValidationError(_("This resident is anonymised: their details cannot be added."))
+    changed = [f for f in DETAIL_FIELDS if getattr(resident, f) != details[f]]
+    for field in changed:
+        setattr(resident, field, details[field])
+    if {"district", "address"} & set(changed) or resident.lat is None:
+        # Without an address register the district's centre is the best position for matching;
+        # a position from the old address or district would send volunteers to the wrong place.
+        district = resident.district
+        resident.lat, resident.lon = (district.lat, district.lon) if district else (None, None)
+    resident.save()
+    locked.resident = resident
+    # The request carries its own copy of the district (for figures that outlive the resident)
+    # and of the language its SMS go out in.
+    locked.district = resident.district
+    locked.language = resident.language
+    locked.priority = helprequest_priority(locked)
+    locked.save(update_fields=["district", "language", "priority", "updated_at"])
+    with override(settings.LANGUAGE_CODE):
+        text = _("Resident details updated")
+    timeline_record(
+        request=locked,
+        kind=TimelineEvent.Kind.NOTE,
+        text=text,
+        actor=actor,
+        data={"token": token, "resident_details": True, "fields": changed},
+    )
+    board_publish(request=locked, event="details")
+    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    if not match:
+        return "saved"
+    return matching.helprequest_match(request=locked, actor=actor)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import ADMIN, OPERATOR, role_required
+from matching.search import language_name
 
 from . import callbacks
 from .forms import ConvertForm, OutcomeForm, RescheduleForm
@@ -14,8 +15,12 @@ from .models import Callback
 
 @role_required(OPERATOR, ADMIN)
 def queue(request: HttpRequest) -> HttpResponse:
+    queue = list(callbacks.callback_queue()[:200])
+    for callback in queue:
+        # In words and in the operator's language: the one to greet the caller in.
+        callback.language_label = language_name(callback.request.language)
     context = {
-        "callbacks": callbacks.callback_queue()[:200],
+        "callbacks": queue,
         "now": timezone.now(),
         "outcome_form": OutcomeForm(),
         "reschedule_form": RescheduleForm(),

@@ -7,6 +7,8 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/lookup/", views.lookup, name="resident_lookup"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    # Before the actions: "resident" would otherwise read as one.
+    path("requests/<int:pk>/resident/", views.request_resident, name="request_resident"),
     path("requests/<int:pk>/<slug:action>/", views.request_action, name="request_action"),
     path("callbacks/", callback_views.queue, name="callbacks"),
     path(

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
@@ -20,6 +21,7 @@ from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
 from .models import District, HelpRequest, Language
+from .resident_forms import MATCH, ResidentDetailsForm
 
 STAFF = (OPERATOR, COORDINATOR, ADMIN)
 
@@ -140,8 +142,71 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "text_form": TextResidentForm(),
         "note_form": NoteForm(),
         "token": uuid.uuid4(),
+        "resident_form": resident_form_for(help_request) if is_operator else None,
     }
     return render(request, "helpdesk/request.html", context)
+
+
+def resident_form_for(help_request: HelpRequest) -> ResidentDetailsForm | None:
+    """The resident's details form on an open request's page; none once they are anonymised."""
+    if not help_request.is_open or help_request.resident.anonymised_at is not None:
+        return None
+    return ResidentDetailsForm(resident=help_request.resident)
+
+
+def match_message(request: HttpRequest, help_request: HelpRequest, outcome: str) -> None:
+    """Tell the operator what matching did just now."""
+    if outcome == "offered":
+        count = help_request.offers.filter(status=Offer.Status.PENDING).count()
+        messages.success(
+            request,
+            ngettext("An offer went to %(n)d volunteer.", "Offers went to %(n)d volunteers.", count)
+            % {"n": count},
+        )
+    elif outcome == "waiting":
+        messages.info(request, _("Offers are already out: waiting for the volunteers' answers."))
+    elif outcome == "escalated":
+        help_request.refresh_from_db(fields=["escalation_reason"])
+        messages.warning(
+            request,
+            _("Nobody could be offered the task: %(reason)s")
+            % {"reason": help_request.escalation_reason},
+        )
+    else:
+        messages.info(
+            request,
+            _("Matching was not run: the request is %(status)s.")
+            % {"status": help_request.get_status_display().lower()},
+        )
+
+
+@role_required(OPERATOR, ADMIN)
+def request_resident(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete or correct the resident's details (a text or call from a new number leaves
+    only the phone), and with "Save and match" run matching in the same step."""
+    help_request = get_object_or_404(HelpRequest.objects.select_related("resident"), pk=pk)
+    form = ResidentDetailsForm(request.POST or None, resident=help_request.resident)
+    if request.method == "POST" and form.is_valid():
+        match = form.cleaned_data["then"] == MATCH
+        try:
+            outcome = actions.helprequest_resident_update(
+                request=help_request,
+                details=form.details(),
+                actor=request.user,
+                token=str(form.cleaned_data["token"]),
+                match=match,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if outcome is not None:
+                messages.success(request, _("The resident's details are saved."))
+            if outcome not in (None, "saved"):
+                match_message(request, help_request, outcome)
+            return redirect("request_detail", pk=help_request.pk)
+    return render(
+        request, "helpdesk/request_resident.html", {"r": help_request, "resident_form": form}
+    )
 
 
 def _token_used(help_request: HelpRequest, token: str) -> bool:
@@ -158,6 +223,14 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     token = request.POST.get("token", "")
     try:
         if action == "cancel":
+            if help_request.is_open and request.POST.get("confirm") != "yes":
+                # Cancelling withdraws offers and texts volunteers: ask first, and say so.
+                context = {
+                    "r": help_request,
+                    "preview": actions.helprequest_cancel_preview(request=help_request),
+                    "reason": request.POST.get("reason", "")[:300],
+                }
+                return render(request, "helpdesk/request_cancel.html", context)
             actions.helprequest_cancel(
                 request=help_request, actor=user, reason=request.POST.get("reason", "")
             )
@@ -176,7 +249,8 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     request=help_request, text=form.cleaned_data["text"], actor=user, token=token
                 )
         elif action == "rematch":
-            actions.helprequest_rematch(request=help_request, actor=user)
+            outcome = actions.helprequest_rematch(request=help_request, actor=user)
+            match_message(request, help_request, outcome)
         elif action in ("offer", "assign"):
             ids = request.POST.getlist("volunteer")
             volunteers = list(Volunteer.objects.filter(pk__in=ids))

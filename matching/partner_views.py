@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.csvsafe import csv_response
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role, role_required
+from helpdesk.csv_export import csv_response
 from helpdesk.models import HelpRequest
 
 from .models import Capacity, Offer, Organisation
@@ -23,6 +23,7 @@ from .partner_services import (
     organisation_can_edit,
     organisation_get,
     organisations_visible,
+    volunteer_open_tasks,
     volunteer_remove,
 )
 from .services import volunteer_pause
@@ -105,6 +106,13 @@ def volunteer_action(request: HttpRequest, pk: int, volunteer_id: int, action: s
         volunteer_pause(volunteer=volunteer, paused=False)
         messages.success(request, _("%(name)s gets offers again.") % {"name": volunteer})
     elif action == "remove":
+        if request.POST.get("confirm") != "yes":
+            # Removing cannot be undone from here: say what it will do and ask first.
+            return render(
+                request,
+                "partners/volunteer_remove.html",
+                {"organisation": organisation, "volunteer": volunteer} | removal_preview(volunteer),
+            )
         try:
             outcome = volunteer_remove(volunteer=volunteer)
         except ValidationError as error:
@@ -122,6 +130,17 @@ def volunteer_action(request: HttpRequest, pk: int, volunteer_id: int, action: s
                     % {"name": volunteer},
                 )
     return redirect("partner_volunteers", pk=organisation.pk)
+
+
+def removal_preview(volunteer) -> dict:
+    """What volunteer_remove would do to `volunteer`, for the confirmation step."""
+    offers = Offer.objects.filter(volunteer=volunteer)
+    return {
+        "open_tasks": list(volunteer_open_tasks(volunteer).values_list("code", flat=True)),
+        "has_history": offers.exists()
+        or HelpRequest.objects.filter(assigned_volunteer=volunteer).exists(),
+        "pending_offers": offers.filter(status=Offer.Status.PENDING).count(),
+    }
 
 
 @role_required(*PARTNER_ROLES)

@@ -7,10 +7,32 @@
   var id = Number(page.dataset.id), live = document.getElementById("request-live");
   var attempt = 0;
 
-  function typing() {
-    return Array.from(document.querySelectorAll("textarea, input[type=text], input:not([type])"))
-      .some(function (el) { return el.value.trim() !== ""; });
+  // Typing means a field differs from what the server rendered: the resident's details come
+  // filled in, and an unchanged form must not hold the page back.
+  function edited(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      return Array.from(el.options).some(function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value.trim() !== el.defaultValue.trim();
   }
+
+  function typing() {
+    return Array.from(document.querySelectorAll("#request form textarea, #request form select, " +
+      "#request form input:not([type=hidden])")).some(edited);
+  }
+
+  // A double click sends a form once; the server's token check is the guard behind this.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+  });
+  // Back to this page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (f) { delete f.dataset.sent; });
+  });
 
   function changed() {
     if (!typing()) { location.reload(); return; }

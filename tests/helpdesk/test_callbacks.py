@@ -122,3 +122,45 @@ def test_a_done_callback_falling_due_changes_nothing(operator):
     callback.done_at = timezone.now()
     callback.save()
     assert not callback_due_mark(callback_id=callback.pk)
+
+
+def referral_callback_make(note: str) -> Callback:
+    from tests.factories import resident_make
+
+    resident = resident_make(name="Leyla Demir", language="tr")
+    request = helprequest_make(
+        resident=resident, kind="referral", task_text="", safe_callback_note=note
+    )
+    return Callback.objects.create(request=request, due_at=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "language, kind_label, language_label, warning",
+    [
+        ("sv", "Hänvisning", "turkiska", "Lämna inget meddelande"),
+        ("en", "Referral", "Turkish", "Leave no message"),
+    ],
+)
+def test_a_card_says_what_the_caller_needs_before_the_call(
+    operator_client, settings, language, kind_label, language_label, warning
+):
+    """Kind, language in words, name and phone on every card; a referral's safe-callback note in
+    plain sight, and without one, a warning not to leave a message."""
+    operator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with_note = referral_callback_make("Ring efter 14, lämna aldrig röstmeddelande")
+    without_note = referral_callback_make("")
+    plain = callback_make()
+    page = operator_client.get(reverse("callbacks")).content.decode()
+
+    def card(callback: Callback) -> str:
+        start = page.index(f'id="callback-{callback.pk}"')
+        return page[start : page.index("</li>", start)]
+
+    for callback in (with_note, without_note, plain):
+        text = card(callback)
+        assert callback.request.resident.name in text
+        assert str(callback.request.resident.phone) in text
+    assert kind_label in card(with_note) and language_label in card(with_note)
+    assert "Ring efter 14, lämna aldrig röstmeddelande" in card(with_note)
+    assert warning in card(without_note)
+    assert warning not in card(plain)

@@ -16,8 +16,8 @@ def act(client, request, action, **data):
 
 def test_cancel_twice_is_harmless_and_recorded_once(operator_client):
     request = helprequest_make()
-    act(operator_client, request, "cancel", reason="Löst själv")
-    response = act(operator_client, request, "cancel")
+    act(operator_client, request, "cancel", reason="Löst själv", confirm="yes")
+    response = act(operator_client, request, "cancel", confirm="yes")
     request.refresh_from_db()
     assert request.status == "cancelled"
     assert response.status_code == 302
@@ -99,7 +99,7 @@ def test_assign_directly_then_cancel_tells_the_volunteer(operator_client, sms_ou
     act(operator_client, request, "assign", volunteer=[volunteer.pk])
     request.refresh_from_db()
     assert request.status == "assigned" and request.assigned_volunteer == volunteer
-    act(operator_client, request, "cancel", reason="Dottern handlar")
+    act(operator_client, request, "cancel", reason="Dottern handlar", confirm="yes")
     request.refresh_from_db()
     assert request.status == "cancelled"
     assert request.offers.get().status == "withdrawn"
@@ -127,3 +127,43 @@ def test_intake_starts_matching(operator_client, run_tasks):
     request = HelpRequest.objects.get()
     assert request.status == HelpRequest.Status.OFFERED
     assert request.offers.count() == 1
+
+
+def test_rerun_matching_reopens_an_escalated_request(operator_client):
+    """An operator's re-run is the operator's call: it starts matching again at once, where the
+    worker alone would leave an escalated request to the operator."""
+    from helpdesk.services import helprequest_transition
+    from tests.factories import volunteer_make
+
+    request = helprequest_make()
+    helprequest_transition(request=request, to=HelpRequest.Status.ESCALATED, actor_label="system")
+    volunteer = volunteer_make()
+    act(operator_client, request, "rematch")
+    request.refresh_from_db()
+    assert request.status == HelpRequest.Status.OFFERED
+    assert request.offers.get().volunteer == volunteer
+
+
+def test_cancel_asks_first_and_says_what_will_happen(operator_client):
+    from matching.services import offers_send
+    from tests.factories import volunteer_make
+
+    request = helprequest_make()
+    offers_send(request=request, volunteers=[volunteer_make(), volunteer_make()])
+    sent = Message.objects.count()
+    response = act(operator_client, request, "cancel", reason="Dottern handlar")
+    request.refresh_from_db()
+    # The first POST only asks: nothing changed, nobody texted.
+    assert response.status_code == 200
+    assert request.status == HelpRequest.Status.OFFERED
+    assert request.offers.filter(status="pending").count() == 2
+    assert Message.objects.count() == sent
+    page = response.content.decode()
+    assert "2 väntande erbjudanden dras tillbaka" in page
+    assert 'name="confirm"' in page and "Dottern handlar" in page
+
+    act(operator_client, request, "cancel", reason="Dottern handlar", confirm="yes")
+    request.refresh_from_db()
+    assert request.status == HelpRequest.Status.CANCELLED
+    assert request.offers.filter(status="withdrawn").count() == 2
+    assert Message.objects.count() == sent + 2

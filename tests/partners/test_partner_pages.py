@@ -102,12 +102,14 @@ def test_add_edit_pause_resume(setup):
 def test_removing_without_history_deletes_with_history_deactivates(setup):
     client, ours, mine = setup["client"], setup["ours"], setup["mine"]
     fresh = volunteer_make(organisation=ours)
-    client.post(f"/partners/{ours.pk}/volunteers/{fresh.pk}/remove/")
+    client.post(f"/partners/{ours.pk}/volunteers/{fresh.pk}/remove/", {"confirm": "yes"})
     assert not Volunteer.objects.filter(pk=fresh.pk).exists()
 
     request = helprequest_make()
     Offer.objects.create(request=request, volunteer=mine, expires_at=request.created_at)
-    response = client.post(f"/partners/{ours.pk}/volunteers/{mine.pk}/remove/", follow=True)
+    response = client.post(
+        f"/partners/{ours.pk}/volunteers/{mine.pk}/remove/", {"confirm": "yes"}, follow=True
+    )
     mine.refresh_from_db()
     assert not mine.is_active and Offer.objects.filter(volunteer=mine).exists()
     assert "Maja" not in client.get(f"/partners/{ours.pk}/").content.decode()
@@ -119,7 +121,7 @@ def test_a_volunteer_holding_an_accepted_task_is_not_removed(setup):
     client, ours, mine = setup["client"], setup["ours"], setup["mine"]
     request = helprequest_make()
     helprequest_transition(request=request, to=HelpRequest.Status.ASSIGNED, assigned_volunteer=mine)
-    client.post(f"/partners/{ours.pk}/volunteers/{mine.pk}/remove/")
+    client.post(f"/partners/{ours.pk}/volunteers/{mine.pk}/remove/", {"confirm": "yes"})
     mine.refresh_from_db()
     assert mine.is_active
 
