@@ -1,11 +1,12 @@
 """Residents' personal data: the access log, the right of access (an export), deletion on
 request, and anonymisation after the retention period.
 
-What anonymisation removes: names, addresses, positions, phone numbers, message bodies,
-notes, task texts and timeline texts. What it keeps: each request's kind, district, channel,
-language, status, times and timeline events, and the resident's risk flags, which alone
-identify no one. Those are what the equity figures are computed from, so the figures are the
-same before and after.
+What anonymisation removes: names, addresses, positions, phone numbers, message bodies (the
+volunteers' SMS about their requests too), notes, task texts, timeline texts and data, board
+cards and task results; privacy_erasure says how. What it keeps: each request's kind,
+district, channel, language, status, times and timeline events, and the resident's risk
+flags, which alone identify no one. Those are what the equity figures are computed from, so
+the figures are the same before and after.
 """
 
 import datetime as dt
@@ -22,7 +23,8 @@ from django_tasks import task
 
 from notifications.models import Message
 
-from .models import AccessLog, Callback, HelpRequest, Resident, TimelineEvent
+from .models import AccessLog, HelpRequest, Resident
+from .privacy_erasure import resident_erase
 
 CLOSED = (HelpRequest.Status.DONE, HelpRequest.Status.CANCELLED)
 
@@ -124,24 +126,14 @@ def resident_export_json(resident: Resident) -> str:
 
 @transaction.atomic
 def resident_anonymise(*, resident: Resident, now: dt.datetime | None = None) -> None:
-    """Remove what identifies the resident, keep what the statistics need."""
-    phone = _phone(resident)
-    if phone:
-        Message.objects.filter(phone=phone).update(body="", phone="", payload={})
-    requests = HelpRequest.objects.filter(resident=resident)
-    TimelineEvent.objects.filter(request__in=requests).update(text="", data={}, actor_label="")
-    Callback.objects.filter(request__in=requests).update(outcome="")
-    requests.update(task_text="", internal_notes="", safe_callback_note="", escalation_reason="")
-    Resident.objects.filter(pk=resident.pk).update(
-        name="",
-        address="",
-        phone=None,
-        lat=None,
-        lon=None,
-        internal_notes="",
-        anonymised_at=now or timezone.now(),
-    )
-    resident.refresh_from_db()
+    """Remove what identifies the resident from every table, keep what the statistics need
+    (see privacy_erasure)."""
+    from .realtime import board_publish
+
+    found = resident_erase(resident=resident, now=now)
+    # Open boards still hold the cards as they were: give them the emptied ones.
+    for request in HelpRequest.objects.filter(pk__in=found.requests).select_related("district"):
+        board_publish(request=request, event="details")
 
 
 def residents_due(*, now: dt.datetime | None = None) -> "list[Resident]":
@@ -192,10 +184,7 @@ def resident_delete(*, resident: Resident, user: AbstractBaseUser | None) -> str
     if resident.requests.exists():
         resident_anonymise(resident=resident)
         return "anonymised"
-    phone = _phone(resident)
-    if phone:
-        Message.objects.filter(phone=phone).delete()
-    resident.delete()
+    resident_erase(resident=resident, delete=True)
     return "deleted"
 
 

@@ -13,6 +13,7 @@ from notifications.phones import phone_try_normalise
 
 from .models import AccessLog, Resident
 from .privacy import access_log_record, resident_delete, resident_export, resident_export_json
+from .privacy_erasure import erasure_preview
 
 
 @role_required(OPERATOR, ADMIN)
@@ -52,10 +53,15 @@ def resident_data_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(OPERATOR, ADMIN)
 def resident_data_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the first POST shows exactly what will go and changes nothing; the
+    confirmation's own form deletes."""
     resident = get_object_or_404(Resident, pk=pk)
     if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm the deletion."))
-        return redirect("privacy_resident", pk=pk)
+        return render(
+            request,
+            "reports/privacy_delete.html",
+            {"resident": resident, "preview": erasure_preview(resident)},
+        )
     outcome = resident_delete(resident=resident, user=request.user)
     if outcome == "deleted":
         messages.success(request, _("The resident's data is deleted."))

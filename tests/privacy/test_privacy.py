@@ -3,6 +3,7 @@ everything, deletion keeps what the law asks."""
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -189,3 +190,51 @@ def test_deleting_withdraws_pending_offers(operator_client):
     operator_client.post(f"/privacy/residents/{request.resident.pk}/delete/", {"confirm": "yes"})
     offer.refresh_from_db()
     assert offer.status == Offer.Status.WITHDRAWN
+
+
+class Forms(HTMLParser):
+    """Each <form>: its action, the fields it would send, and whether a danger button sends it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action", ""), "data": {}, "danger": False})
+        elif self.forms and tag in ("input", "button"):
+            form = self.forms[-1]
+            form["danger"] |= tag == "button" and "danger" in (attrs.get("class") or "").split()
+            unticked = attrs.get("type") == "checkbox" and "checked" not in attrs
+            if attrs.get("name") and not unticked:
+                form["data"][attrs["name"]] = attrs.get("value") or ""
+
+
+def forms(html: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def test_deleting_asks_on_a_page_of_its_own_what_will_be_removed(operator_client):
+    resident = resident_make(name="Greta Ek", address="Ekvägen 3", internal_notes="Hör dåligt")
+    request = helprequest_make(resident=resident, task_text="Mjölk")
+    page = operator_client.get(f"/privacy/residents/{resident.pk}/").content.decode()
+    (delete,) = [f for f in forms(page) if f["danger"]]
+    assert "confirm" not in delete["data"]  # no way to delete from this page in one go
+
+    step = operator_client.post(delete["action"], delete["data"])
+    assert step.status_code == 200
+    html = step.content.decode()
+    for shown in ["Greta Ek", "Ekvägen 3", str(resident.phone), "1 öppet ärende avbryts"]:
+        assert shown in html, shown
+    resident.refresh_from_db()
+    request.refresh_from_db()
+    assert resident.name == "Greta Ek" and request.status == S.NEW
+    assert not AccessLog.objects.filter(action="delete").exists()
+
+    (confirm,) = [f for f in forms(html) if "confirm" in f["data"]]
+    assert operator_client.post(confirm["action"], confirm["data"]).status_code == 302
+    resident.refresh_from_db()
+    assert resident.name == "" and resident.anonymised_at is not None
