@@ -21,6 +21,7 @@ from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
 from .models import District, HelpRequest, Language
+from .privacy import access_log_record
 from .resident_forms import MATCH, ResidentDetailsForm
 
 STAFF = (OPERATOR, COORDINATOR, ADMIN)
@@ -204,6 +205,7 @@ def request_resident(request: HttpRequest, pk: int) -> HttpResponse:
             if outcome not in (None, "saved"):
                 match_message(request, help_request, outcome)
             return redirect("request_detail", pk=help_request.pk)
+    access_log_record(user=request.user, resident=help_request.resident)
     return render(
         request, "helpdesk/request_resident.html", {"r": help_request, "resident_form": form}
     )

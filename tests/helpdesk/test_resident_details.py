@@ -194,3 +194,13 @@ def test_the_form_reads_in_the_ui_language(operator_client, language, settings):
     page = operator_client.get(reverse("request_detail", args=[request.pk])).content.decode()
     expected = {"sv": "Spara och matcha", "en": "Save and match"}[language]
     assert expected in page
+
+
+def test_opening_the_details_page_is_logged(operator_client, operator):
+    from helpdesk.models import AccessLog
+
+    request = helprequest_make()
+    page = operator_client.get(reverse("request_resident", args=[request.pk])).content.decode()
+    assert "Greta Svensson" in page
+    entry = AccessLog.objects.filter(resident=request.resident_id).latest("at")
+    assert (entry.username, entry.action) == (operator.username, AccessLog.Action.VIEW)
