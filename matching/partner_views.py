@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.csvsafe import csv_response
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role, role_required
-from helpdesk.csv_export import csv_response
 from helpdesk.models import HelpRequest
 
 from .models import Capacity, Offer, Organisation
