@@ -204,3 +204,17 @@ def test_opening_the_details_page_is_logged(operator_client, operator):
     assert "Greta Svensson" in page
     entry = AccessLog.objects.filter(resident=request.resident_id).latest("at")
     assert (entry.username, entry.action) == (operator.username, AccessLog.Action.VIEW)
+
+
+def test_a_referral_is_completed_but_never_matched(operator_client):
+    district = district_make()
+    volunteer_make()
+    referral = helprequest_make(kind="referral", safe_callback_note="Ring efter 14")
+    page = operator_client.get(reverse("request_detail", args=[referral.pk])).content.decode()
+    assert 'value="save"' in page and 'value="match"' not in page
+    response = save(operator_client, referral, details(district))
+    assert response.status_code == 200 and 'id="resident-errors"' in response.content.decode()
+    assert not referral.offers.exists()
+    save(operator_client, referral, details(district, then="save"))
+    assert Resident.objects.get(pk=referral.resident_id).name == "Greta Andersson"
+    assert not referral.offers.exists()
