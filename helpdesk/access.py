@@ -111,6 +111,50 @@ CARD_FIELDS: dict[str, Field] = {
 }
 
 
+# What each column of a help request belongs to, for the admin. A column not listed is shown
+# to superusers only.
+REQUEST_COLUMNS: dict[str, Field] = {
+    "id": F.FACTS,
+    "code": F.FACTS,
+    "kind": F.FACTS,
+    "urgency": F.FACTS,
+    "channel": F.FACTS,
+    "language": F.FACTS,
+    "status": F.FACTS,
+    "priority": F.FACTS,
+    "sensitive": F.FACTS,
+    "rating": F.FACTS,
+    "created_at": F.FACTS,
+    "updated_at": F.FACTS,
+    "closed_at": F.FACTS,
+    "district": F.DISTRICT,
+    "window_start": F.WINDOW,
+    "window_end": F.WINDOW,
+    "task_text": F.TASK_TEXT,
+    "internal_notes": F.NOTES,
+    "escalation_reason": F.NOTES,
+    "safe_callback_note": F.SAFE_CALLBACK_NOTE,
+    "routed_to": F.ROUTED_TO,
+    "assigned_volunteer": F.VOLUNTEERS_OTHER,
+    # The resident as a link shows their name: the admin shows its number instead.
+    "resident": F.RESIDENT_NAME,
+}
+
+
+def admin_audience(user) -> Audience:
+    """The admin reads help requests as an analyst does; only superusers read everything.
+    Residents' personal data is for /privacy/ (and the admin's resident page), which log it."""
+    return Audience.OPERATOR if user.is_superuser else Audience.ANALYST
+
+
+def admin_request_columns(user) -> list[str]:
+    allowed = POLICY[admin_audience(user)]
+    names = [f.name for f in HelpRequest._meta.concrete_fields]
+    if user.is_superuser:
+        return names
+    return [name for name in names if REQUEST_COLUMNS.get(name) in allowed]
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking. `organisation_ids` is None for operators and analysts (not scoped to

@@ -41,7 +41,7 @@ def test_the_request_page_shows_what_the_policy_allows_and_nothing_it_hides(
         shown, hidden = expected(world, role, case, POLICY[audience])
         problems += [f"{state}: missing {value!r}" for value in shown if value not in page]
         problems += [f"{state}: exposes {value!r}" for value in hidden if value in page]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_the_partner_task_list_hides_what_the_policy_hides(client, run_tasks, ro
         task = case.values.get(Field.TASK_TEXT, []) + world.volunteers(role, case)[0]
         problems += [f"{state}: missing {v!r}" for v in task if v not in page]
         problems += [f"{state}: exposes {v!r}" for v in hidden if v in page]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def card_problems(world, role: str, cards: list[dict], where: str) -> list[str]:
@@ -129,4 +129,4 @@ async def test_board_cards_snapshot_and_live_follow_the_policy(run_tasks, settin
                 cards.append(event["card"])
         problems += await database_sync_to_async(card_problems)(world, role, cards, f"{role} live")
         await socket.disconnect()
-    assert problems == []
+    assert problems == [], "\n".join(problems)
