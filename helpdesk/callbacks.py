@@ -103,10 +103,20 @@ def callback_complete(*, callback: Callback, user: AbstractBaseUser, outcome: st
     locked.save(update_fields=["outcome", "done_at"])
     request = locked.request
     timeline_record(request=request, kind=TimelineEvent.Kind.CALLBACK, text=outcome, actor=user)
-    if locked.repeat_every_days:
-        callback_next_create(callback=locked, actor=user)
-    helprequest_transition(request=request, to=HelpRequest.Status.DONE, actor=user)
+    _request_close(locked, user)
     return locked
+
+
+def _request_close(callback: Callback, user: AbstractBaseUser) -> None:
+    """The call is made: its request is done, and a recurring check-in gets its next one.
+    The request may have been cancelled or closed while the operator was on the phone; the
+    call's outcome is kept all the same, and a series that was cancelled is not continued."""
+    request = HelpRequest.objects.select_for_update().get(pk=callback.request_id)
+    if not request.is_open:
+        return
+    if callback.repeat_every_days:
+        callback_next_create(callback=callback, actor=user)
+    helprequest_transition(request=request, to=HelpRequest.Status.DONE, actor=user)
 
 
 def callback_next_create(*, callback: Callback, actor: AbstractBaseUser | None) -> Callback:
@@ -170,8 +180,6 @@ def callback_convert(
     timeline_record(
         request=locked.request, kind=TimelineEvent.Kind.CALLBACK, text=locked.outcome, actor=user
     )
-    if locked.repeat_every_days:
-        callback_next_create(callback=locked, actor=user)
-    helprequest_transition(request=locked.request, to=HelpRequest.Status.DONE, actor=user)
+    _request_close(locked, user)
     helprequest_match_enqueue(request=created)
     return created

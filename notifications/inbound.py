@@ -71,8 +71,9 @@ def inbound_receive(*, payload: dict) -> tuple[Message, bool]:
     sid = _text(raw.get("MessageSid") or raw.get("SmsSid") or "", 64) or None
     sender = raw.get("From", "")
     body = raw.get("Body", "")
-    # No lookup first: the unique provider_id decides. A first delivery (nearly all of them)
-    # costs two inserts in one transaction; a repeat costs a refused insert and a read.
+    # No lookup first: the provider_id, unique among inbound rows, decides. A first delivery
+    # (nearly all of them) costs two inserts in one transaction; a repeat costs a refused
+    # insert and a read.
     message = Message(
         direction=Message.Direction.INBOUND,
         phone=phone_try_normalise(sender) or sender[:64],
@@ -89,7 +90,11 @@ def inbound_receive(*, payload: dict) -> tuple[Message, bool]:
             inbound_process_task.enqueue(message_id=message.pk)
     except IntegrityError:
         # A repeated delivery, or the same MessageSid arriving concurrently: stored already.
-        existing = Message.objects.filter(provider_id=sid).first() if sid else None
+        existing = (
+            Message.objects.filter(direction=Message.Direction.INBOUND, provider_id=sid).first()
+            if sid
+            else None
+        )
         if existing is None:
             raise
         return existing, False

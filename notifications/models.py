@@ -17,8 +17,9 @@ class Message(models.Model):
     - undelivered / failed: the provider gave up; error_code says why.
     - refused: we never sent it (opted-out number, landline, invalid number).
 
-    Inbound messages are `received`; provider_id holds Twilio's MessageSid, so a repeated
-    webhook finds its row, and claimed_at marks the one time its handlers ran.
+    Inbound messages are `received`; provider_id holds Twilio's MessageSid, unique per
+    direction, so a repeated webhook finds its row, and claimed_at marks the one time its
+    handlers ran.
 
     Status callbacks may come late, twice or out of order, so a status only ever moves to a
     higher rank (see STATUS_RANK).
@@ -55,7 +56,9 @@ class Message(models.Model):
     phone = models.CharField(max_length=64, db_index=True)
     body = models.TextField(blank=True)
     language = models.CharField(max_length=8, blank=True)
-    provider_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Unique per direction (see Meta): an outbound row's Sid, stored from a status callback,
+    # must never make an inbound message with the same Sid look like a repeat of it.
+    provider_id = models.CharField(max_length=64, null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     status_rank = models.PositiveSmallIntegerField(default=0)
     error_code = models.CharField(max_length=16, blank=True)
@@ -79,6 +82,11 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "claimed_at"]),
             models.Index(fields=["about_type", "about_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["direction", "provider_id"], name="message_provider_id_per_direction"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -203,8 +203,17 @@ def message_status_apply(
             return None
         previous = message.status
         fields = ["updated_at"]
-        if provider_id and not message.provider_id:
-            message.provider_id = str(provider_id)[:64]
+        provider_id = str(provider_id or "")[:64]
+        # A Sid another outbound row holds already is not this message's (a misrouted or
+        # forged-id callback); storing it would break the unique constraint and fail the 200.
+        if (
+            provider_id
+            and not message.provider_id
+            and not Message.objects.filter(
+                direction=Message.Direction.OUTBOUND, provider_id=provider_id
+            ).exists()
+        ):
+            message.provider_id = provider_id
             fields.append("provider_id")
         moved = Message.STATUS_RANK.get(status, 0) > message.status_rank
         if moved:
