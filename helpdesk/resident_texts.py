@@ -107,6 +107,37 @@ def text_rating_thanks(request: HelpRequest) -> str:
     return _in(request.language, lambda: _("Thank you for your rating!"))
 
 
+def text_feedback_thanks(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: _("Thank you for your kind words! We will pass them on."),
+    )
+
+
+def text_already_cancelled(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _("Request %(code)s is already cancelled. Text us again whenever you need help.")
+            % {"code": request.code}
+        ),
+    )
+
+
+def text_unreadable(request: HelpRequest) -> str:
+    """For an empty text, or one of marks only, while a request is open."""
+    return _in(
+        request.language,
+        lambda: (
+            _(
+                "We could not read your message. Request %(code)s is still open: write in a "
+                "few words what you need."
+            )
+            % {"code": request.code}
+        ),
+    )
+
+
 def text_done(request: HelpRequest) -> str:
     return _in(
         request.language,

@@ -4,6 +4,11 @@ Connected to helprequest_status_changed, so the texts go out in the same transac
 change (sms_send sends after commit). "A volunteer is coming" is sent by matching on accept.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from notifications.models import Message
 from notifications.phones import phone_is_mobile
 from notifications.services import sms_send
 
@@ -38,8 +43,39 @@ def resident_update_send(*, request: HelpRequest, body: str) -> None:
     )
 
 
+# "We are looking for a volunteer" (or the intake's "we will text you when a volunteer is on
+# the way") and "we are still looking" a moment later contradict each other; when matching
+# gives up that fast, the operator who calls says it instead.
+QUIET = timedelta(minutes=1)
+
+
+def _update_reads_true(request: HelpRequest) -> bool:
+    if request.status == Status.DONE:
+        # "How did it go?" asks about a volunteer: not for a request an operator, a callback or
+        # a conversion closed.
+        return request.assigned_volunteer_id is not None
+    return True
+
+
+def _just_told(request: HelpRequest) -> bool:
+    return Message.objects.filter(
+        direction=Message.Direction.OUTBOUND,
+        phone=str(request.resident.phone or ""),
+        created_at__gte=timezone.now() - QUIET,
+    ).exists()
+
+
 def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) -> None:
     build = UPDATES.get(request.status)
-    if build is None:
+    if build is None or not _update_reads_true(request):
+        return
+    if request.status == Status.ESCALATED and _just_told(request):
+        timeline_record(
+            request=request,
+            kind=TimelineEvent.Kind.NOTE,
+            actor_label="system",
+            text="The resident was not texted that we are still looking: they were told a "
+            "moment ago that a volunteer is being sought. Tell them on the call.",
+        )
         return
     resident_update_send(request=request, body=build(request))

@@ -3,7 +3,9 @@ of five languages. Registered with notifications.inbound at order 10, before res
 
 YES, START, STOP, HELP and the other Twilio keywords are never our codes: YES and START opt a
 number in at the carrier, STOP and CANCEL opt it out. START reaches us only after the SMS
-gateway has handled the opt-in; here it also ends a volunteer's pause.
+gateway has handled the opt-in; here it also ends a volunteer's pause. HELP and its local
+words reach this handler (the gateway leaves them to whoever knows the sender): a volunteer
+gets the usage text, and anyone else goes on to the residents' handler.
 """
 
 import re

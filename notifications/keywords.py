@@ -43,7 +43,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 # Twilio answers its own reserved words when Advanced Opt-Out is on; those answers are in
-# English, which is why a local START or HELP word still gets our reply in the sender's language.
+# English, which is why a local START word still gets our reply in the sender's language.
 _TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")  # short vowels and tatweel
 
@@ -61,27 +61,23 @@ def keyword_parse(body: str) -> tuple[str, str, str] | None:
     return kind, word, language
 
 
-def sender_language(message: Message, keyword_language: str = "") -> str:
-    """The language to answer in: the keyword's own, else the language we last wrote to this
-    number in, else the default."""
-    if keyword_language:
-        return keyword_language
+def language_last_written(phone: str) -> str | None:
+    """The language we last wrote to this number in, if one we write in."""
     last = (
-        Message.objects.filter(phone=message.phone, direction=Message.Direction.OUTBOUND)
+        Message.objects.filter(phone=phone, direction=Message.Direction.OUTBOUND)
         .exclude(language="")
         .order_by("-created_at")
         .values_list("language", flat=True)
         .first()
     )
     codes = {code for code, _name in settings.LANGUAGES}
-    return last if last in codes else settings.LANGUAGE_CODE
+    return last if last in codes else None
 
 
-def help_text() -> str:
-    return _(
-        "Samhjälp Huddinge: help from volunteers for older residents, by SMS and phone. "
-        "Reply to an offer with its code. STOP ends messages, START resumes them."
-    )
+def sender_language(message: Message, keyword_language: str = "") -> str:
+    """The language to answer in: the keyword's own, else the language we last wrote to this
+    number in, else the default."""
+    return keyword_language or language_last_written(message.phone) or settings.LANGUAGE_CODE
 
 
 def opted_in_text() -> str:
@@ -89,23 +85,25 @@ def opted_in_text() -> str:
 
 
 def keyword_handle(message: Message) -> tuple[str | None, str]:
-    """Apply a keyword: (reply text or None when the message is not a keyword, its language).
+    """Apply a keyword: (reply text or None when the message is not ours to answer here, its
+    language).
 
-    STOP gets no reply from us: the number is opted out, so nothing more may go to it.
+    STOP gets no reply from us: the number is opted out, so nothing more may go to it. HELP
+    depends on who asks (a volunteer gets the reply protocol, a resident a call from the
+    support line), which only the apps' inbound handlers know, so it is left to them; at the
+    carrier, Twilio's own HELP answer still goes out.
     """
     parsed = keyword_parse(message.body)
     # A sender without a valid number cannot be opted out or answered.
     if parsed is None or phone_try_normalise(message.phone) != message.phone:
         return None, ""
     kind, word, keyword_language = parsed
+    if kind == HELP:
+        return None, ""
     if kind == STOP:
         optout_set(phone=message.phone, opted_out=True, keyword=word)
         return "", ""
     language = sender_language(message, keyword_language)
-    if kind == START:
-        optout_set(phone=message.phone, opted_out=False, keyword=word)
-        text_of = opted_in_text
-    else:
-        text_of = help_text
+    optout_set(phone=message.phone, opted_out=False, keyword=word)
     with translation.override(language):
-        return sms_clean(text_of()), language
+        return sms_clean(opted_in_text()), language

@@ -217,6 +217,8 @@ def test_cancel_of_an_assigned_request_frees_it(sms_in):
 
 
 def done(request: HelpRequest) -> HelpRequest:
+    """Done by a volunteer: only then is the resident asked how it went."""
+    helprequest_transition(request=request, to=S.ASSIGNED, assigned_volunteer=volunteer_make())
     helprequest_transition(request=request, to=S.DONE)
     request.refresh_from_db()
     return request

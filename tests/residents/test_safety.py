@@ -118,12 +118,13 @@ def test_no_volunteer_offer_is_ever_created_for_a_referral(sms_in, run_tasks):
     assert not referral.timeline.filter(text__icontains="matching").exists()
 
 
-def test_danger_while_another_request_is_open_never_joins_that_request(sms_in):
+def test_danger_while_another_request_is_open_makes_that_request_the_referral(sms_in):
+    """It never stays with volunteers (more in test_danger_joining.py)."""
     resident = resident_make()
     groceries = helprequest_make(resident=resident, task_text="Handla mat")
     sms_in(str(resident.phone), "han slår mig")
-    assert not groceries.timeline.filter(kind=TimelineEvent.Kind.SMS_IN).exists()
-    assert referral_of(resident).timeline.filter(kind=TimelineEvent.Kind.SMS_IN).exists()
+    assert referral_of(resident) == groceries
+    assert groceries.timeline.filter(kind=TimelineEvent.Kind.SMS_IN, data__danger=True).exists()
 
 
 def test_replies_on_a_referral_are_kept_as_the_safe_callback_note(sms_in):

@@ -1,7 +1,10 @@
 """Residents and volunteers through the signed SMS webhook, the worker and matching: what a
 resident sees from the first text to the rating."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from helpdesk.models import HelpRequest, TimelineEvent
 from matching.models import Offer
@@ -56,13 +59,32 @@ def test_from_first_text_to_rating(client, run_tasks):
     assert "betyg" in reply
 
 
-def test_nobody_nearby_means_an_honest_update(client, run_tasks):
+def test_nobody_accepting_means_an_honest_update(client, run_tasks, settings):
+    settings.MATCHING_MAX_WAVES = 1
     resident = resident_make(language="en")
+    volunteer_make()
     text_in(client, run_tasks, str(resident.phone), "pharmacy please")
     request = resident.requests.get()
+    assert request.status == S.OFFERED
+    # The offer's time runs out; the confirmation was texted that long ago.
+    later = timezone.now() + timedelta(minutes=settings.MATCHING_OFFER_MINUTES + 1)
+    Message.objects.update(created_at=timezone.now() - timedelta(minutes=30))
+    run_tasks(now=later)
+    request.refresh_from_db()
     assert request.status == S.ESCALATED
     update = Message.objects.filter(direction="out", phone=str(resident.phone)).latest("pk")
     assert "still looking" in update.body
+
+
+def test_nobody_nearby_at_once_is_not_texted_over_the_confirmation(client, run_tasks):
+    """ "We are looking for a volunteer" and "we are still looking" in the same minute would
+    contradict each other: the operator who calls says it."""
+    resident = resident_make(language="en")
+    reply = text_in(client, run_tasks, str(resident.phone), "pharmacy please")
+    request = resident.requests.get()
+    assert request.status == S.ESCALATED
+    assert "still looking" not in reply
+    assert request.timeline.filter(kind=TimelineEvent.Kind.NOTE, text__contains="not texted")
 
 
 def test_cancel_withdraws_the_offers_and_tells_the_volunteers(client, run_tasks):

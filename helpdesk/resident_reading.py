@@ -1,0 +1,219 @@
+"""What an inbound resident text is: one decision, from the text and the conversation so far.
+
+The same words mean different things at different moments: "tack" after "done, how was it?"
+is feedback, "5" is a rating only when there is something to rate, and anything from a
+resident with an open referral goes to an operator first. `resident_text_read` is the only
+place that decides; helpdesk.resident_sms derives the `Conversation` from the database and
+acts on the answer. Nothing here touches the database.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+from notifications.keywords import HELP, keyword_parse
+
+from .languages import phrases_fold, text_fold, text_has_any
+from .models import HelpRequest
+from .safety import text_signals_danger
+
+# helpdesk.safety is gaining text_needs_operator(text) for ambiguous texts (an operator
+# triages, no volunteer). Until it exists only certain danger is read; switching is this line:
+text_needs_operator = text_signals_danger
+
+Kind = HelpRequest.Kind
+
+# Read in this order: a text naming several needs gets the first (the others are noted).
+KIND_KEYWORDS = [
+    (
+        Kind.PHARMACY,
+        phrases_fold(
+            [
+                *("apotek*", "medicin*", "läkemedel*", "recept*", "tabletter"),
+                *("pharmacy", "pharmacies", "medicine*", "medication*", "prescription*"),
+                *("chemist", "pills"),
+                *("eczane*", "ilaç*", "ilac*", "reçete*"),
+                *("apteek*", "lääke*", "lääkkeet", "resepti*"),
+                *("صيدلية", "صيدليه", "الصيدلية", "دواء", "الدواء", "أدوية", "ادويه", "وصفة"),
+            ]
+        ),
+    ),
+    (
+        Kind.GROCERIES,
+        phrases_fold(
+            [
+                *("handla*", "handling*", "mat", "maten", "matkass*", "livsmedel*", "affär*"),
+                *("groceries", "grocery", "shopping", "food", "shop"),
+                *("alışveriş*", "market*", "yiyecek*", "gıda", "erzak"),
+                *("kauppa*", "kaupasta", "ruoka*", "ruokaa", "ostoks*"),
+                *("بقالة", "البقالة", "طعام", "الطعام", "أكل", "تسوق", "التسوق", "مشتريات"),
+            ]
+        ),
+    ),
+    (
+        Kind.TRANSPORT,
+        phrases_fold(
+            [
+                *("skjuts", "färdtjänst", "transport*"),
+                *("a ride", "a lift"),
+                *("ulaşım", "araba ile"),
+                *("kyyti*", "kuljetu*"),
+                *("توصيل", "مواصلات"),
+            ]
+        ),
+    ),
+    (
+        Kind.PHONE_FRIEND,
+        phrases_fold(
+            [
+                *("ensam", "sällskap", "någon att prata med"),
+                *("lonely", "someone to talk"),
+                *("yalnızım", "yalnız", "sohbet*"),
+                *("yksinäi*", "jutella", "juttuseura*"),
+                *("وحيد", "وحيدة", "وحيده"),
+            ]
+        ),
+    ),
+    (
+        Kind.CALLBACK,
+        phrases_fold(
+            [
+                *("ring", "ringa", "ringer", "ring mig", "samtal"),
+                *("call*", "phone me", "ring me"),
+                *("ara", "arayın", "arayin", "arar*", "beni ara*"),
+                *("soita*", "soitta*"),
+                *("اتصل*", "اتصال", "كلموني"),
+            ]
+        ),
+    ),
+]
+CANCEL_WORDS = phrases_fold(["avbryt", "ångra", "abort", "withdraw", "iptal", "peruuta", "peru"])
+CANCEL_WORDS += phrases_fold(["إلغاء", "الغاء", "الغي"])
+# Thanks and praise, as residents write them after a visit.
+THANKS_WORDS = phrases_fold(
+    [
+        *("tack*", "snäll*", "jättesnäll*", "bra", "jättebra", "toppen", "underbar*"),
+        *("trevlig*", "fint", "jättefin*", "nöjd*", "glad"),
+        *("thank*", "thx", "cheers", "lovely", "kind", "nice", "great", "wonderful"),
+        *("helpful", "brilliant", "perfect", "appreciate*", "grateful"),
+        *("teşekkür*", "tesekkur*", "sağol*", "sagol*", "eyvallah", "harika", "nazik*"),
+        *("güzel*", "memnun*", "allah razı olsun"),
+        *("kiitos*", "kiitti", "kiva*", "ihana*", "mukava*", "hyvä*", "loistava*"),
+        *("ystävälli*",),
+        *("شكرا", "شكر*", "مشكور*", "جزاك*", "جزاكم*", "ممتاز*", "لطيف*", "بارك الله"),
+    ]
+)
+# Words that ask for something, so a thank-you carrying one is a new request, not feedback.
+ASKING_WORDS = phrases_fold(
+    [
+        # Not "hjälpen", "help", "yardım" or "مساعدة" alone: "tack för hjälpen" is thanks.
+        *("hjälp", "hjälp mig", "hjälpa mig", "behöver", "kan ni", "kan någon"),
+        *("help me", "please help", "need*", "could you", "can you"),
+        *("yardım edin", "yardım lazım", "lazım", "lazim", "ihtiyac*", "istiyorum"),
+        *("apua", "tarvit*", "voisitte*", "voitteko"),
+        *("ساعدني", "ساعدوني", "احتاج", "محتاج*", "أريد"),
+    ]
+)
+_CODE = re.compile(r"\b(\d{4,8})\b")
+_RATING = re.compile(r"^(?:([1-5])(?: (\d{4,8}))?|(\d{4,8}) ([1-5]))$")
+
+
+class Intent(StrEnum):
+    DANGER = "danger"  # a sensitive referral, whatever else is open
+    OPERATOR = "operator"  # an operator reads it first: open referral, HELP, ambiguous
+    RATING = "rating"  # 1 to 5 for a request a volunteer did
+    FEEDBACK = "feedback"  # thanks or praise for a request a volunteer did
+    CANCEL = "cancel"
+    UNREADABLE = "unreadable"  # nothing to read (empty, marks, punctuation) with a request open
+    FOLLOW_UP = "follow_up"  # joins the open request
+    NEW_REQUEST = "new_request"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a resident's conversation stands, derived from their requests."""
+
+    open_request: bool = False
+    referral_open: bool = False
+    # A request a volunteer did was closed within settings.RESIDENT_RATING_DAYS, after anything
+    # still open was asked for: "done, how was it?" is the last thing we asked.
+    awaiting_feedback: bool = False
+    rateable: bool = False  # such a request has no rating yet
+
+
+def kinds_read(text: str) -> list[str]:
+    """The kinds of need a text names, most specific first; [] when unclear."""
+    folded = text_fold(text)
+    return [kind for kind, words in KIND_KEYWORDS if text_has_any(folded, words)]
+
+
+def rating_read(text: str) -> tuple[int, str] | None:
+    """(rating, code or "") for "4", "4 4821" or "4821 4"; None otherwise."""
+    match = _RATING.match(text_fold(text))
+    if not match:
+        return None
+    rating = match.group(1) or match.group(4)
+    code = match.group(2) or match.group(3) or ""
+    return int(rating), code
+
+
+def cancel_read(text: str) -> tuple[bool, str]:
+    """(is a cancellation, code or ""). Only a short message counts, so "avbryt" in the middle
+    of a story does not cancel anything."""
+    folded = text_fold(text)
+    words = folded.split()
+    if not words or len(words) > 4 or text_has_any(folded, CANCEL_WORDS) is None:
+        return False, ""
+    code = _CODE.search(folded)
+    return True, code.group(1) if code else ""
+
+
+def text_is_symbols(text: str) -> bool:
+    """Only emoji and other symbols (🙏, ❤️, 👍): no word, but a feeling."""
+    return not text_fold(text) and any(unicodedata.category(c) == "So" for c in text or "")
+
+
+def text_asks(text: str) -> bool:
+    """Whether the text asks for something: names a need or a word of asking."""
+    return bool(kinds_read(text)) or text_has_any(text_fold(text), ASKING_WORDS) is not None
+
+
+def feedback_read(text: str) -> bool:
+    """Thanks or praise ("tack så mycket", "hon var jättesnäll", "kiitos", "🙏") that asks for
+    nothing new."""
+    thanks = text_is_symbols(text) or text_has_any(text_fold(text), THANKS_WORDS) is not None
+    return thanks and not text_asks(text)
+
+
+def feedback_rating(text: str) -> int | None:
+    """A lone 1 to 5 in words of thanks ("5 tack!"), or None."""
+    digits = [w for w in text_fold(text).split() if w.isdigit()]
+    return int(digits[0]) if len(digits) == 1 and digits[0] in "12345" else None
+
+
+def help_word_read(text: str) -> str | None:
+    """The language a lone HELP word tells ("" for Twilio's English ones), or None."""
+    parsed = keyword_parse(text)
+    if parsed is None or parsed[0] != HELP:
+        return None
+    return parsed[2]
+
+
+def resident_text_read(text: str, *, conversation: Conversation) -> Intent:
+    """What this text is, given the conversation. Danger is read first and in every state."""
+    if text_signals_danger(text):
+        return Intent.DANGER
+    if conversation.referral_open or text_needs_operator(text):
+        return Intent.OPERATOR
+    if help_word_read(text) is not None:
+        return Intent.OPERATOR
+    if conversation.rateable and rating_read(text) is not None:
+        return Intent.RATING
+    if cancel_read(text)[0]:
+        return Intent.CANCEL
+    if conversation.awaiting_feedback and feedback_read(text):
+        return Intent.FEEDBACK
+    if conversation.open_request:
+        return Intent.FOLLOW_UP if text_fold(text) else Intent.UNREADABLE
+    return Intent.NEW_REQUEST if text_fold(text) else Intent.UNREADABLE
