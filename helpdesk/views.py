@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +17,7 @@ from matching.search import candidates_rank
 from notifications.models import Message
 
 from . import actions
+from .access import Audience, Field, request_view, timeline_rows, volunteer_label
 from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
@@ -119,26 +120,31 @@ def request_messages(help_request: HelpRequest) -> QuerySet[Message]:
 @role_required(*STAFF)
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     help_request = get_object_or_404(requests_visible(request.user), pk=pk)
-    organisation_ids = board_organisation_ids(request.user)
-    is_operator = organisation_ids is None
-    # The coordinators of the organisation a referral is routed to call the resident back:
-    # they get the phone and the safe-callback note. Nobody else outside the office does.
-    is_referral_desk = bool(
-        help_request.routed_to_id
-        and not is_operator
-        and help_request.routed_to_id in organisation_ids
-    )
+    # What this user may read of it is helpdesk.access's policy, applied here field by field.
+    view = request_view(request.user, help_request)
+    if view.audience == Audience.NONE:
+        raise Http404
+    is_operator = view.audience == Audience.OPERATOR
+    if view.shows_contact:
+        access_log_record(user=request.user, resident=help_request.resident)
     candidates = []
-    if is_operator and help_request.is_open:
+    if view.may(Field.CANDIDATES) and help_request.is_open:
         candidates = candidates_rank(request=help_request, limit=20)
+    offers = list(help_request.offers.select_related("volunteer__organisation"))
+    volunteer_organisations = {o.volunteer_id: o.volunteer.organisation_id for o in offers}
+    assigned = help_request.assigned_volunteer
     context = {
         "r": help_request,
+        "may": view.flags,
         "is_operator_view": is_operator,
-        "is_referral_desk": is_referral_desk,
-        "show_safety": help_request.sensitive and (is_operator or is_referral_desk),
-        "timeline": help_request.timeline.select_related("actor"),
-        "sms": request_messages(help_request) if is_operator else [],
-        "offers": help_request.offers.select_related("volunteer__organisation"),
+        "is_referral_desk": view.audience == Audience.REFERRAL_DESK,
+        "show_safety": help_request.sensitive and view.may(Field.SAFE_CALLBACK_NOTE),
+        "timeline": timeline_rows(
+            view, help_request.timeline.select_related("actor"), volunteer_organisations
+        ),
+        "sms": request_messages(help_request) if view.may(Field.RESIDENT_SMS) else [],
+        "offers": [o for o in offers if view.may_see_volunteer(o.volunteer)],
+        "assigned": volunteer_label(view, assigned) if assigned else "",
         "candidates": candidates,
         "text_form": TextResidentForm(),
         "note_form": NoteForm(),
