@@ -325,20 +325,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"mask_phones": {"()": "config.logging.MaskPhoneNumbers"}},
+    # One handler, one mask (phone numbers, config/logging.py). Django's own loggers are
+    # named here so the unmasked handlers of its default configuration are replaced.
+    "filters": {"mask_personal_data": {"()": "config.logging.MaskPersonalData"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["mask_phones"],
+            "filters": ["mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
     },
 }
+# The console SMS backend prints who a message went to (masked) and its length; the text
+# itself (names, addresses) only with SMS_CONSOLE_SHOW_BODIES=1, on a developer's machine.
+SMS_CONSOLE_SHOW_BODIES = envbool("SMS_CONSOLE_SHOW_BODIES")
 
 # Matching: offers go out in waves to the best few volunteers; each wave waits this long
 # (shorter when urgent) before the next; after the last wave the request goes to operators.

@@ -40,13 +40,20 @@ class BaseBackend:
 
 
 class ConsoleBackend(BaseBackend):
-    """Prints each message; the row in the database is what the phone simulator shows."""
+    """Prints each message; the row in the database is what the phone simulator shows.
+
+    The text carries names, addresses and phone numbers (an accepted offer's address, the
+    volunteer coming), and the worker's output ends up in log files: it is printed only with
+    SMS_CONSOLE_SHOW_BODIES=1."""
 
     stream = sys.stdout
 
     def send(self, message: Message) -> SendResult:
         self.stream.write(f"[sms] to {phone_mask(message.phone)} ({message.segments} seg): ")
-        self.stream.write(message.body.replace("\n", " / ") + "\n")
+        if getattr(settings, "SMS_CONSOLE_SHOW_BODIES", False):
+            self.stream.write(message.body.replace("\n", " / ") + "\n")
+        else:
+            self.stream.write(f"{len(message.body)} characters, not shown\n")
         self.stream.flush()
         return SendResult(provider_id=f"SMconsole{uuid.uuid4().hex}")
 

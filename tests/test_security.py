@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from config.logging import MaskPhoneNumbers
+from config.logging import MaskPersonalData
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,14 +68,14 @@ def test_a_successful_login_below_the_limit_works(client, operator, settings):
 def test_phone_numbers_are_masked_in_logs(text, hidden, caplog):
     logger = logging.getLogger("samhjalp.test")
     record = logger.makeRecord("samhjalp.test", logging.INFO, __file__, 1, "%s", (text,), None)
-    MaskPhoneNumbers().filter(record)
+    MaskPersonalData().filter(record)
     assert hidden not in record.getMessage()
     assert record.getMessage().count("*") >= 5
 
 
 def test_other_numbers_in_logs_are_left_alone():
     record = logging.makeLogRecord({"msg": "request 4821 took 12.5 ms at 2026-11-23 14:00"})
-    MaskPhoneNumbers().filter(record)
+    MaskPersonalData().filter(record)
     assert record.getMessage() == "request 4821 took 12.5 ms at 2026-11-23 14:00"
 
 
