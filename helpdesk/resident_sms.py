@@ -34,7 +34,7 @@ from .resident_reading import (
     resident_text_read,
 )
 from .resident_records import SMS, callback_due_ensure, request_note, sms_in_record
-from .safety import referral_route, text_signals_youth
+from .safety import Concern, danger_read, referral_route
 from .services import (
     helprequest_create,
     helprequest_priority,
@@ -255,11 +255,12 @@ def _referral(message: Message, resident: Resident, open_requests) -> tuple[str,
         )
     else:
         referral = _referral_take_over(joined)
+    danger = danger_read(message.body)
+    concern = danger.concern if danger else Concern.VIOLENCE
     sms_in_record(referral, message, danger=True)
-    referral_route(request=referral)
+    referral_route(request=referral, concern=concern)
     callback_due_ensure(referral, minutes=0)
-    youth = text_signals_youth(message.body)
-    return texts.text_referral(referral, youth=youth), referral.language
+    return texts.text_referral(referral, concern=concern), referral.language
 
 
 def _referral_take_over(request: HelpRequest) -> HelpRequest:

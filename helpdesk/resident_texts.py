@@ -11,7 +11,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from .languages import language_known
 from .models import HelpRequest
-from .safety import BRIS, EMERGENCY_NUMBER, KVINNOFRIDSLINJEN
+from .safety import EMERGENCY_NUMBER, HELPLINES, Concern
 
 # The word that cancels a request, shown in every confirmation. Never CANCEL, STOP or END:
 # Twilio treats those as opting the number out of all our messages.
@@ -174,17 +174,18 @@ def text_over_cap(language: str) -> str:
     )
 
 
-def text_referral(request: HelpRequest, *, youth: bool) -> str:
+def text_referral(request: HelpRequest, *, concern: Concern = Concern.VIOLENCE) -> str:
     """Neutral on purpose: no echo of what was written, nothing naming a danger, in case
-    someone else reads the phone. The numbers are what matters."""
+    someone else reads the phone. The numbers are what matters: 112, and the line that fits
+    the concern."""
 
     def build() -> str:
-        helpline = f"BRIS {BRIS}" if youth else f"Kvinnofridslinjen {KVINNOFRIDSLINJEN}"
+        name, number = HELPLINES[concern]
         return _(
             "Thank you, we have received your message (%(code)s). In an emergency, call "
-            "%(emergency)s. You can also call %(helpline)s, free, day and night. We will "
-            "contact you: when is a good time to call, and may we leave a message?"
-        ) % {"code": request.code, "emergency": EMERGENCY_NUMBER, "helpline": helpline}
+            "%(emergency)s. You can also call %(helpline)s, free of charge. We will contact "
+            "you: when is a good time to call, and may we leave a message?"
+        ) % {"code": request.code, "emergency": EMERGENCY_NUMBER, "helpline": f"{name} {number}"}
 
     return _in(request.language, build)
 

@@ -1,16 +1,28 @@
 """Safety first: texts that signal violence or danger become sensitive referrals.
 
-A referral never reaches a volunteer. It goes to operators, flagged, and to an organisation
-that takes sensitive cases. The resident's reply names the emergency number and a helpline,
-and nothing that would tell someone else reading the phone what was written.
+A referral never reaches a volunteer. It goes to operators, flagged, and to the organisation
+that takes that kind of case. The resident's reply names the emergency number and the helpline
+that fits, and nothing that would tell someone else reading the phone what was written.
+
+Every text is read against the vocabularies of all five languages (helpdesk.danger_words), not
+only the one guessed: a Turkish speaker may well write Swedish, or both in one text. Fear alone
+("rädd", "pelkään", "korkuyorum") is not danger: in an epidemic most residents are afraid of
+infection, not of a person. Fear of someone, or of being at home, is; and a text that only
+might be danger ("jag är rädd hemma", "he takes my pension", "I can't go on") goes to an
+operator to triage, never to a volunteer.
 """
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from matching.models import Organisation
 
-from .languages import phrases_fold, text_fold, text_has_any
+from . import danger_words
+from .languages import text_fold
 from .models import HelpRequest, TimelineEvent
 from .realtime import board_publish
 from .services import timeline_record
@@ -18,126 +30,122 @@ from .services import timeline_record
 EMERGENCY_NUMBER = "112"
 KVINNOFRIDSLINJEN = "020-50 50 50"
 BRIS = "116 111"
+SJALVMORDSLINJEN = "90101"
+ALDRELINJEN = "020-22 22 33"
 
-# As people write them; folded at import, so "vald" matches "våld" and "dovuyor" matches
-# "dövüyor". A trailing "*" matches word starts. Fear alone ("rädd", "pelkään") is left out on
-# purpose: in an epidemic most residents are afraid of infection, not of a person.
-DANGER_PHRASES = phrases_fold(
-    [
-        # sv
-        "våld",
-        "våldet",
-        "våldsam*",
-        "misshandl*",
-        "slår mig",
-        "slog mig",
-        "han slår",
-        "hon slår",
-        "hotar mig",
-        "hotade mig",
-        "hotar",
-        "rädd för honom",
-        "rädd för henne",
-        "rädd för min man",
-        "kvinnojour*",
-        "skyddat boende",
-        "våldtä*",
-        "döda mig",
-        "inte säker hemma",
-        # en
-        "violence",
-        "violent*",
-        "abuse*",
-        "abusive",
-        "hits me",
-        "hit me",
-        "beats me",
-        "beat me",
-        "threaten*",
-        "afraid of him",
-        "afraid of her",
-        "scared of him",
-        "scared of her",
-        "not safe at home",
-        "rape*",
-        "women's shelter",
-        "womens shelter",
-        "kill me",
-        # tr
-        "şiddet*",
-        "dövüyor",
-        "dövdü",
-        "dövüyo",
-        "tehdit*",
-        "ondan korkuyorum",
-        "tecavüz*",
-        "sığınma evi*",
-        "öldürecek",
-        # fi
-        "väkivalta*",
-        "lyö minua",
-        "lyö",
-        "lyövät",
-        "uhkaa",
-        "uhkailee",
-        "uhkaili",
-        "pelkään häntä",
-        "turvakoti*",
-        "raiskau*",
-        "tappaa minut",
-        # ar
-        "عنف",
-        "العنف",
-        "يضربني",
-        "ضربني",
-        "تضربني",
-        "تهديد",
-        "يهددني",
-        "هددني",
-        "خائفة منه",
-        "خائف منه",
-        "اغتصاب",
-        "يقتلني",
-    ]
+
+class Concern(StrEnum):
+    """What a text in danger is about; the values are matching's Organisation.Concern."""
+
+    VIOLENCE = "violence"
+    SEXUAL = "sexual"
+    ELDER_ABUSE = "elder_abuse"
+    YOUTH = "youth"
+    SELF_HARM = "self_harm"
+
+
+# The helpline a reply names for each concern, after 112. Kvinnofridslinjen takes violence and
+# sexual violence from anyone close; BRIS children and young people; Äldrelinjen older people.
+HELPLINES = {
+    Concern.VIOLENCE: ("Kvinnofridslinjen", KVINNOFRIDSLINJEN),
+    Concern.SEXUAL: ("Kvinnofridslinjen", KVINNOFRIDSLINJEN),
+    Concern.YOUTH: ("BRIS", BRIS),
+    Concern.SELF_HARM: ("Självmordslinjen", SJALVMORDSLINJEN),
+    Concern.ELDER_ABUSE: ("Äldrelinjen", ALDRELINJEN),
+}
+
+# When a text reads as several concerns, the first here decides: harm from a person before
+# self-harm (the operator's call covers both), and violence before the money or the phone.
+PRIORITY = (
+    Concern.SEXUAL,
+    Concern.VIOLENCE,
+    Concern.SELF_HARM,
+    Concern.ELDER_ABUSE,
 )
-# Signs the writer is young, so the children's helpline fits better than the women's.
-YOUTH_PHRASES = phrases_fold(
-    [
-        "skola*",
-        "mamma slår",
-        "pappa slår",
-        "min pappa",
-        "min mamma",
-        "föräldrar*",
-        "my dad",
-        "my mum",
-        "my mom",
-        "my parents",
-        "school",
-        "babam",
-        "annem",
-        "okul*",
-        "isä*",
-        "äiti*",
-        "vanhem*",
-        "koulu*",
-        "أبي",
-        "أمي",
-        "والدي",
-        "المدرسة",
-    ]
-)
+
+
+@dataclass(frozen=True)
+class Danger:
+    """`certain` False: only might be danger; an operator triages, no referral reply."""
+
+    concern: Concern
+    certain: bool
+
+
+@dataclass(frozen=True)
+class _Rule:
+    concern: Concern
+    certain: bool
+    pattern: re.Pattern
+    unless: re.Pattern | None
+
+
+def _whole_words(pattern: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+
+
+def _rules_compile() -> tuple[_Rule, ...]:
+    """One regex per concern, certainty and exception, joined across the five languages."""
+    grouped: dict[tuple[Concern, bool, str | None], list[str]] = {}
+    for vocabulary in danger_words.LANGUAGES.values():
+        for key, patterns in vocabulary.items():
+            concern, certain = Concern(key.rstrip("?")), not key.endswith("?")
+            for entry in patterns:
+                pattern, unless = entry if isinstance(entry, tuple) else (entry, None)
+                grouped.setdefault((concern, certain, unless), []).append(pattern)
+    return tuple(
+        _Rule(
+            concern=concern,
+            certain=certain,
+            pattern=_whole_words("|".join(patterns)),
+            unless=_whole_words(unless) if unless else None,
+        )
+        for (concern, certain, unless), patterns in grouped.items()
+    )
+
+
+_RULES = _rules_compile()
+_YOUTH = _whole_words(danger_words.YOUTH)
+
+
+def danger_read(text: str) -> Danger | None:
+    """Whether a resident's text signals danger, about what, and how surely."""
+    folded = text_fold(text)
+    if not folded:
+        return None
+    certain: set[Concern] = set()
+    unsure: set[Concern] = set()
+    for rule in _RULES:
+        if rule.pattern.search(folded) and not (rule.unless and rule.unless.search(folded)):
+            (certain if rule.certain else unsure).add(rule.concern)
+    found = certain or unsure
+    if not found:
+        return None
+    concern = min(found, key=PRIORITY.index)
+    # A parent who hits, a school, an age under 18, children harmed: the young's line fits.
+    if concern in (Concern.VIOLENCE, Concern.SEXUAL) and _YOUTH.search(folded):
+        concern = Concern.YOUTH
+    return Danger(concern=concern, certain=bool(certain))
 
 
 def text_signals_danger(text: str) -> bool:
-    return text_has_any(text_fold(text), DANGER_PHRASES) is not None
+    """Certain danger: a referral."""
+    danger = danger_read(text)
+    return danger is not None and danger.certain
+
+
+def text_needs_operator(text: str) -> bool:
+    """Danger, certain or only possible: an operator reads it before anyone else."""
+    return danger_read(text) is not None
 
 
 def text_signals_youth(text: str) -> bool:
-    return text_has_any(text_fold(text), YOUTH_PHRASES) is not None
+    return _YOUTH.search(text_fold(text)) is not None
 
 
-def referral_organisation(request: HelpRequest) -> Organisation | None:
+def referral_organisation(
+    request: HelpRequest, *, concern: Concern | None = None
+) -> Organisation | None:
     """The organisation a referral goes to: one that takes sensitive cases, preferring one that
     serves the resident's district and speaks the request's language."""
     candidates = Organisation.objects.filter(takes_sensitive_cases=True)
@@ -157,12 +165,16 @@ def referral_organisation(request: HelpRequest) -> Organisation | None:
 
 
 def referral_route(
-    *, request: HelpRequest, actor: AbstractBaseUser | None = None, actor_label: str = ""
+    *,
+    request: HelpRequest,
+    concern: Concern | None = None,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
 ) -> Organisation | None:
     """Route a sensitive request to the organisation that takes it (`routed_to`), so that
     organisation's coordinators see it on their board and request page; with none, the support
     line keeps it. Called inside the caller's transaction."""
-    organisation = referral_organisation(request)
+    organisation = referral_organisation(request, concern=concern)
     if organisation is None:
         text = "No organisation takes sensitive cases: the support line handles this referral."
         data = {"organisation_id": None}
@@ -177,7 +189,7 @@ def referral_route(
         text=text,
         actor=actor,
         actor_label=actor_label or "system",
-        data={"referral": True, **data},
+        data={"referral": True, "concern": str(concern) if concern else None, **data},
     )
     board_publish(request=request, event="routed")
     return organisation

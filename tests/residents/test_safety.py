@@ -1,7 +1,9 @@
 import pytest
 
+from helpdesk.languages import RESIDENT_LANGUAGES
 from helpdesk.models import Callback, HelpRequest, Resident, TimelineEvent
-from helpdesk.safety import referral_organisation
+from helpdesk.resident_texts import text_referral
+from helpdesk.safety import HELPLINES, Concern, danger_read, referral_organisation
 from helpdesk.services import helprequest_transition
 from matching.models import Offer
 from notifications.models import Message
@@ -32,7 +34,9 @@ DANGER = [
     ("fi", "hän uhkaa minua"),
     ("ar", "زوجي يضربني"),
     ("ar", "عنف في البيت"),
-    ("ar", "تهديد"),
+    ("ar", "يهددني"),
+    # Elif Şahin: "my husband hits me, I'm afraid to go home". "vuruyor", not "dövüyor".
+    ("tr", "Kocam bana vuruyor, eve gitmeye korkuyorum"),
 ]
 
 
@@ -191,3 +195,92 @@ def test_a_referral_by_sms_reaches_the_shelters_board_with_its_note(sms_in, clie
     assert "Ring efter kl 10. Lämna inget meddelande." in page
     assert str(resident.phone) in page
     assert not Offer.objects.exists()
+
+
+def test_the_turkish_husband_who_hits_is_a_referral_in_turkish_naming_kvinnofridslinjen(sms_in):
+    resident = resident_make(language="tr", name="Elif Şahin")
+    reply = sms_in(str(resident.phone), "Kocam bana vuruyor, eve gitmeye korkuyorum")
+    referral = referral_of(resident)
+    assert referral.urgency == HelpRequest.Urgency.URGENT
+    assert "112" in reply and "Kvinnofridslinjen 020-50 50 50" in reply
+    assert "Acil durumda" in reply
+    assert "vuruyor" not in reply and "Kocam" not in reply
+
+
+# One text per concern and language, as a resident would send it.
+BY_CONCERN = {
+    Concern.VIOLENCE: {
+        "sv": "min man slår mej",
+        "en": "my husband beats me",
+        "ar": "زوجي بيضربني",
+        "tr": "kocam beni dovuyo",
+        "fi": "mieheni lyö minua",
+    },
+    Concern.SEXUAL: {
+        "sv": "han våldtog mig",
+        "en": "he raped me",
+        "ar": "اغتصبني",
+        "tr": "bana tecavüz etti",
+        "fi": "hän raiskasi minut",
+    },
+    Concern.ELDER_ABUSE: {
+        "sv": "min son låser in mig",
+        "en": "my son locks me in",
+        "ar": "ابني يحبسني في البيت",
+        "tr": "oğlum beni eve kilitliyor",
+        "fi": "poikani lukitsee minut asuntoon",
+    },
+    Concern.YOUTH: {
+        "sv": "pappa slår mig",
+        "en": "my dad hits me",
+        "ar": "ابوي يضربني",
+        "tr": "babam beni dövüyor",
+        "fi": "isä lyö minua",
+    },
+    Concern.SELF_HARM: {
+        "sv": "jag vill inte leva längre",
+        "en": "i want to kill myself",
+        "ar": "اريد ان انتحر",
+        "tr": "intihar etmek istiyorum",
+        "fi": "haluan tappaa itseni",
+    },
+}
+
+
+def test_every_concern_has_a_text_in_every_language_and_a_helpline():
+    assert set(BY_CONCERN) == set(Concern) == set(HELPLINES)
+    for texts in BY_CONCERN.values():
+        assert set(texts) == set(RESIDENT_LANGUAGES)
+
+
+@pytest.mark.parametrize("concern", list(Concern))
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_the_reply_names_112_and_the_line_for_the_concern_in_the_senders_language(
+    sms_in, concern, language
+):
+    text = BY_CONCERN[concern][language]
+    assert danger_read(text).concern == concern
+    resident = resident_make(language=language)
+    reply = sms_in(str(resident.phone), text)
+
+    referral = referral_of(resident)
+    name, number = HELPLINES[concern]
+    assert "112" in reply and f"{name} {number}" in reply
+    for other_number in {number for _, number in HELPLINES.values()} - {number}:
+        assert other_number not in reply
+    assert reply == text_referral(referral, concern=concern)
+    english = text_referral(HelpRequest(code=referral.code, language="en"), concern=concern)
+    assert (reply == english) == (language == "en")
+    for word in text.split():
+        if len(word) > 3:
+            assert word not in reply
+    note = referral.timeline.get(data__referral=True)
+    assert note.data["concern"] == concern
+
+
+@pytest.mark.parametrize(
+    "text", ["jag är rädd hemma", "he takes my pension", "I can't go on", "evde korkuyorum"]
+)
+def test_ambiguous_texts_need_an_operator_but_are_not_certain(text):
+    danger = danger_read(text)
+    assert danger is not None and danger.certain is False

@@ -1,0 +1,30 @@
+"""How people write about danger, per language, as patterns over folded text (see
+helpdesk.languages.text_fold: lower case, no diacritics, no punctuation, single spaces, so "Slår"
+is "slar", "dövüyor" is "dovuyor", "can't" is "can t" and "خائفة" is "خايفه").
+
+One module per language (sv, en, tr, fi, ar); a new language is one more module listed in
+LANGUAGES below. Each maps a concern ("violence", "sexual", "elder_abuse", "self_harm") to patterns
+that are certain, and "<concern>?" to patterns that are ambiguous (an operator triages; no
+referral reply). A pattern matches whole words; `\\w*` after a stem covers the inflections of
+agglutinative Turkish and Finnish (with Finnish consonant gradation written out: väkivalta,
+väkivallan). A pattern may come as (pattern, unless): it does not count when `unless` is found
+anywhere in the text, e.g. fear while the text speaks of infection.
+
+Verbs that are also everyday words ("slår en signal", "hits the road", "kello lyö", "güneş
+vuruyor", "الغلاء يقتلني") count only with a person as subject or object nearby. A young writer
+or a harmed child is read from YOUTH (helpdesk.safety decides the concern).
+"""
+
+from . import ar, en, fi, sv, tr
+from .patterns import alt
+
+LANGUAGES = {
+    "sv": sv.VOCABULARY,
+    "en": en.VOCABULARY,
+    "tr": tr.VOCABULARY,
+    "fi": fi.VOCABULARY,
+    "ar": ar.VOCABULARY,
+}
+
+# A young writer (a parent as the one who hurts, school, an age under 18) or a child harmed.
+YOUTH = alt(*sv.YOUTH, *en.YOUTH, *tr.YOUTH, *fi.YOUTH, *ar.YOUTH)
