@@ -230,3 +230,29 @@ def test_the_same_pages_open_for_the_coordinators_own_organisation(world):
     for route in own_pages:
         path = fill(route, world["mine"])
         assert client.get(path).status_code == 200, path
+
+
+def test_a_coordinator_reads_no_residents_texts_or_notes_on_any_page(world, run_tasks):
+    """Even while their own volunteer holds the task: the resident's own SMS, the request's
+    internal notes and an operator's note stay with the support line (helpdesk.access)."""
+    mine = world["mine"]
+    text = "Nyckeln ligger under mattan Zeta"
+    inbound_receive(
+        payload={"MessageSid": "SMzeta", "From": str(mine["resident"].phone), "Body": text}
+    )
+    run_tasks()
+    HelpRequest.objects.filter(pk=mine["request"].pk).update(internal_notes="Hundallergi Zeta")
+    secrets = [text, "Hundallergi Zeta"]
+    operator_page = logged_in(world["operator"]).get(f"/requests/{mine['request'].pk}/")
+    assert all(s in operator_page.content.decode() for s in secrets)  # the control
+    client = logged_in(world["coordinator"])
+    walked = 0
+    for route in routes():
+        if route.is_signed_webhook:
+            continue
+        path = fill(route, mine)
+        response = client.get(path)
+        body = response.content.decode(errors="replace")
+        walked += response.status_code == 200
+        assert not [s for s in secrets if s in body], f"{path} shows a resident's text or note"
+    assert walked >= 5
