@@ -22,6 +22,14 @@ class HelpdeskConfig(AppConfig):
         inbound_handler_register(resident_sms_handle, order=20)
         helprequest_status_changed.connect(on_status_changed, dispatch_uid="resident_updates")
 
+        from django.db.models.signals import post_save
+
+        from .models import HelpRequest
+        from .referrals import on_helprequest_saved
+
+        # Every path that opens or closes a referral saves the row: see helpdesk.referrals.
+        post_save.connect(on_helprequest_saved, sender=HelpRequest, dispatch_uid="referrals")
+
         from notifications.simulator import simulator_contacts_register
 
         simulator_contacts_register(resident_phones)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -67,4 +68,6 @@ def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, _("That action is not available."))
     except PermissionError as error:
         messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     return redirect("callbacks")

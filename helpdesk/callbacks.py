@@ -4,6 +4,7 @@ is a conditional update, so of two operators clicking at once exactly one gets i
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +14,7 @@ from matching.services import helprequest_match_enqueue
 
 from .models import Callback, HelpRequest, TimelineEvent
 from .realtime import board_publish
+from .safety import referral_route
 from .services import (
     helprequest_create,
     helprequest_priority,
@@ -163,17 +165,34 @@ def callback_reschedule(
 def callback_convert(
     *, callback: Callback, user: AbstractBaseUser, kind: str, task_text: str
 ) -> HelpRequest:
-    """The call showed a need a volunteer can meet: close the call, open that request."""
+    """The call showed a need: close the call, open that request.
+
+    A referral's call stays a referral: sensitive, routed where it was, its safe-callback note
+    kept; asking for any other kind is refused. The resident is not told that the call is
+    done (see `converted_to`): what they hear about is the new request."""
     locked = _held(callback, user)
-    resident = locked.request.resident
+    source = locked.request
+    if source.sensitive and kind not in HelpRequest.SENSITIVE_KINDS:
+        raise ValidationError(
+            _("A referral stays a referral: it never becomes a task for volunteers."),
+            code="referral_kept",
+        )
     created = helprequest_create(
-        resident=resident,
+        resident=source.resident,
         kind=kind,
         task_text=task_text,
-        urgency=locked.request.urgency,
-        language=locked.request.language,
+        urgency=source.urgency,
+        language=source.language,
+        safe_callback_note=source.safe_callback_note if source.sensitive else "",
         actor=user,
     )
+    if created.sensitive and source.sensitive and source.routed_to_id:
+        created.routed_to_id = source.routed_to_id
+        created.save(update_fields=["routed_to", "updated_at"])
+        board_publish(request=created, event="routed")
+    elif created.sensitive:
+        referral_route(request=created, actor=user)
+    HelpRequest.objects.filter(pk=source.pk).update(converted_to=created)
     locked.outcome = _("Turned into request %(code)s") % {"code": created.code}
     locked.done_at = timezone.now()
     locked.save(update_fields=["outcome", "done_at"])

@@ -12,6 +12,16 @@ from .models import District, HelpRequest, Language
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# Kinds the support line handles itself: no task for a volunteer to read.
+OPERATOR_KINDS = frozenset({HelpRequest.Kind.CALLBACK, *HelpRequest.SENSITIVE_KINDS})
+
+
+def kind_choices(kinds=None) -> list[tuple[str, str]]:
+    """A blank choice first: the operator picks the kind, nothing picks it for them."""
+    chosen = [c for c in HelpRequest.Kind.choices if kinds is None or c[0] in kinds]
+    return [("", _("Choose the kind of help")), *chosen]
+
+
 # What intake may set on a resident (besides phone and consent).
 RESIDENT_FIELDS = (
     "name",
@@ -44,7 +54,7 @@ class IntakeForm(forms.Form):
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)
     no_internet = forms.BooleanField(label=_("No internet"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of help"), choices=HelpRequest.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=kind_choices)
     urgency = forms.TypedChoiceField(
         label=_("Urgency"),
         choices=HelpRequest.Urgency.choices,
@@ -91,7 +101,10 @@ class IntakeForm(forms.Form):
         start, end = data.get("window_start"), data.get("window_end")
         if start and end and end <= start:
             self.add_error("window_end", _("The window must end after it starts."))
-        if data.get("kind") in HelpRequest.SENSITIVE_KINDS and not data.get("safe_callback_note"):
+        kind = data.get("kind")
+        if kind and kind not in OPERATOR_KINDS and not data.get("task_text", "").strip():
+            self.add_error("task_text", _("Say what the volunteer is to do."))
+        if kind in HelpRequest.SENSITIVE_KINDS and not data.get("safe_callback_note"):
             self.add_error(
                 "safe_callback_note", _("Say when it is safe to call before saving a referral.")
             )
@@ -123,8 +136,10 @@ class OutcomeForm(forms.Form):
 class ConvertForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of help"),
-        choices=[c for c in HelpRequest.Kind.choices if c[0] != HelpRequest.Kind.CALLBACK],
+        choices=lambda: kind_choices(set(HelpRequest.Kind) - {HelpRequest.Kind.CALLBACK}),
     )
+    # A referral's call can only stay a referral (callbacks.callback_convert says so too).
+    referral_choices = kind_choices(HelpRequest.SENSITIVE_KINDS)[1:]
     task_text = forms.CharField(label=_("Task for the volunteer"), max_length=300)
 
 

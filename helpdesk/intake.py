@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from matching.services import helprequest_match_enqueue
+from matching.services import helprequest_match, helprequest_match_enqueue
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
 
@@ -33,6 +33,7 @@ def resident_lookup(raw_phone: str) -> dict:
         "display": phone_display(phone),
         "mobile": phone_is_mobile(phone),
         "resident": None,
+        "open_referral": False,
         "open_requests": [],
         "history": [],
     }
@@ -51,6 +52,10 @@ def resident_lookup(raw_phone: str) -> dict:
         "no_internet": resident.no_internet,
         "consent_current": resident.consent_version == settings.CONSENT_VERSION,
     }
+    # Said plainly on the page: whatever is taken now goes to operators only.
+    result["open_referral"] = resident.requests.filter(
+        sensitive=True, status__in=HelpRequest.OPEN_STATUSES
+    ).exists()
     for request in resident.requests.order_by("-created_at")[:15]:
         row = {
             "id": request.pk,
@@ -136,13 +141,20 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     if request.kind == HelpRequest.Kind.CALLBACK:
         due = fields["window_start"] or timezone.now() + timedelta(hours=1)
         callback_create(request=request, due_at=due)
-    # A referral's summary could tell someone else reading the phone what was asked for.
-    texted = send_summary and not request.sensitive and resident.phone
+    # A referral's summary could tell someone else reading the phone what was asked for, and so
+    # could any text to a resident with an open referral (operators_only); nor would "we will
+    # text you when a volunteer is on the way" be true for them.
+    texted = send_summary and not request.operators_only and resident.phone
     if texted and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
     if request.sensitive:
         referral_route(request=request, actor=actor)
-    if request.kind != HelpRequest.Kind.CALLBACK:
+    if request.kind == HelpRequest.Kind.CALLBACK:
+        return request
+    if request.operators_only and not request.sensitive:
+        # The resident has an open referral: to operators now, with the reason on the board.
+        helprequest_match(request=request, actor=actor)
+    else:
         helprequest_match_enqueue(request=request)
     return request
 

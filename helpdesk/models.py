@@ -120,6 +120,15 @@ class HelpRequest(models.Model):
     CONVERSATION_KINDS = frozenset({Kind.CALLBACK, Kind.PHONE_FRIEND})
     # Never offered to volunteers: they go to organisations that take sensitive cases.
     SENSITIVE_KINDS = frozenset({Kind.REFERRAL})
+    # Why a request may not reach a volunteer, for the operator and the escalation reason.
+    SENSITIVE_REASON = _(
+        "Sensitive request: never offered to volunteers. Call back with the safe-callback note, "
+        "or refer it to an organisation that takes sensitive cases."
+    )
+    OPEN_REFERRAL_REASON = _(
+        "The resident has an open referral: the support line handles this request, never a "
+        "volunteer."
+    )
 
     TRANSITIONS = {
         Status.NEW: {
@@ -157,6 +166,11 @@ class HelpRequest(models.Model):
     priority = models.FloatField(default=0, db_index=True)
     radius_km = models.FloatField(default=5.0)
     sensitive = models.BooleanField(default=False)
+    # Never offered or given to a volunteer: set for a sensitive request, and for every open
+    # request of a resident who has an open referral (helpdesk.referrals keeps it in step as
+    # referrals open and close). The constraints below and on Offer make the database refuse
+    # a volunteer for it, whichever code writes the row.
+    operators_only = models.BooleanField(default=False, editable=False)
     # For referrals: when it is safe to call and whether a message may be left.
     safe_callback_note = models.CharField(max_length=300, blank=True)
     assigned_volunteer = models.ForeignKey(
@@ -176,6 +190,16 @@ class HelpRequest(models.Model):
         related_name="routed_requests",
     )
     escalation_reason = models.CharField(max_length=300, blank=True)
+    # A callback turned into another request (helpdesk.callbacks.callback_convert). The
+    # resident hears about that request, and is never told that this one is "done".
+    converted_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="converted_from",
+    )
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -209,8 +233,13 @@ class HelpRequest(models.Model):
                 name="helprequest_assigned_has_volunteer",
             ),
             models.CheckConstraint(
-                condition=~Q(sensitive=True) | Q(assigned_volunteer__isnull=True),
+                condition=Q(assigned_volunteer__isnull=True)
+                | Q(sensitive=False, operators_only=False),
                 name="helprequest_sensitive_never_to_volunteer",
+            ),
+            models.CheckConstraint(
+                condition=Q(sensitive=False) | Q(operators_only=True),
+                name="helprequest_sensitive_is_operators_only",
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
@@ -224,6 +253,8 @@ class HelpRequest(models.Model):
     def save(self, *args, **kwargs):
         if self.kind in self.SENSITIVE_KINDS:
             self.sensitive = True
+        if self.sensitive or (self._state.adding and self.resident_has_open_referral()):
+            self.operators_only = True
         if self.code:
             return super().save(*args, **kwargs)
         # Two requests created at once can draw the same free code; the unique constraint
@@ -263,6 +294,27 @@ class HelpRequest(models.Model):
     @property
     def is_conversation(self) -> bool:
         return self.kind in self.CONVERSATION_KINDS
+
+    def resident_has_open_referral(self) -> bool:
+        """Whether another open request of this resident is a referral (sensitive)."""
+        return (
+            type(self)
+            .objects.filter(
+                resident_id=self.resident_id, sensitive=True, status__in=self.OPEN_STATUSES
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+    def operators_only_reason(self) -> str:
+        """Why this request may never reach a volunteer (a lazy text, translated where it is
+        shown), or "" when it may. The one rule that every offer and assignment checks
+        (matching.offers.operators_only_check)."""
+        if self.sensitive or self.kind in self.SENSITIVE_KINDS:
+            return self.SENSITIVE_REASON
+        if self.operators_only or self.resident_has_open_referral():
+            return self.OPEN_REFERRAL_REASON
+        return ""
 
     def can_transition(self, to: str) -> bool:
         return to in self.TRANSITIONS.get(self.status, set())

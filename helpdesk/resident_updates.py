@@ -28,8 +28,9 @@ def resident_update_send(*, request: HelpRequest, body: str) -> None:
     """Text the resident of `request` and put the text on its timeline."""
     phone = str(request.resident.phone or "")
     # Landline callers hear from the support line instead; a referral's phone may be read by
-    # the person the resident fears, so nothing about it is ever texted unasked.
-    if not phone or not phone_is_mobile(phone) or request.sensitive:
+    # the person the resident fears, so nothing about it is ever texted unasked. The same goes
+    # for every request of a resident with an open referral (operators_only).
+    if not phone or not phone_is_mobile(phone) or request.sensitive or request.operators_only:
         return
     # Unasked texts say who sends them, like matching's "a volunteer is coming".
     body = f"Samhjälp: {body}"
@@ -66,6 +67,10 @@ def _just_told(request: HelpRequest) -> bool:
 
 
 def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) -> None:
+    if request.converted_to_id:
+        # A callback turned into another request (callbacks.callback_convert): the resident
+        # hears about that one, never "done, how did it go?" for the call.
+        return
     build = UPDATES.get(request.status)
     if build is None or not _update_reads_true(request):
         return

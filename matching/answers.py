@@ -22,6 +22,7 @@ from .offers import (
     SYSTEM,
     OfferClosed,
     _closed_reason,
+    _escalate,
     _lock,
     _offer_failed,
     _offer_won,
@@ -38,8 +39,21 @@ S = HelpRequest.Status
 def offer_accept(
     *, offer: Offer, actor: AbstractBaseUser | None = None, actor_label: str = ""
 ) -> Offer:
-    """The volunteer takes the task. First accept wins; others raise OfferClosed."""
+    """The volunteer takes the task. First accept wins; others raise OfferClosed.
+
+    A request that became operators-only while the offer was out (its resident's referral
+    opened) goes to operators instead: its offers are withdrawn, the volunteer is told it is no
+    longer needed, and the offer comes back withdrawn."""
     request = _lock(offer.request)
+    pending = Offer.objects.filter(pk=offer.pk, status=Offer.Status.PENDING).exists()
+    reason = request.operators_only_reason() if pending else ""
+    if reason:
+        _withdraw(request, request.offers.filter(status__in=[Offer.Status.PENDING]))
+        if request.status != S.ESCALATED:
+            _escalate(request, reason)
+        offer.refresh_from_db()
+        offer.request = request
+        return offer
     now = timezone.now()
     try:
         # The conditional update is the race's referee; the partial unique index on accepted

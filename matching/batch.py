@@ -152,7 +152,9 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
     """Open requests waiting for a volunteer, most pressing first (the priority as of now)."""
     if requests is None:
         requests = HelpRequest.objects.filter(
-            status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING], sensitive=False
+            status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING],
+            sensitive=False,
+            operators_only=False,
         ).exclude(kind__in=HelpRequest.SENSITIVE_KINDS)
     if isinstance(requests, QuerySet):
         # Only what priority and position need: no phone numbers to parse.
@@ -165,6 +167,7 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
             "urgency",
             "created_at",
             "sensitive",
+            "operators_only",
             "status",
             "district__lat",
             "district__lon",
@@ -180,7 +183,7 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
         )
     found = []
     for request in requests:
-        if request.sensitive or request.kind in HelpRequest.SENSITIVE_KINDS:
+        if request.operators_only or request.kind in HelpRequest.SENSITIVE_KINDS:
             continue
         position = request_position(request)
         if position is None:
@@ -363,16 +366,20 @@ def match_batch_plan(
 def match_batch(*, requests: QuerySet | list | None = None, actor=None) -> BatchPlan:
     """Plan, then offer each request to its planned volunteer. Declines and expiries continue
     with the usual waves; requests nobody can serve go through the usual escalation."""
-    from .services import helprequest_match, offers_send
+    from .services import OperatorsOnly, helprequest_match, offers_send
 
     plan = match_batch_plan(requests=requests)
     volunteers = Volunteer.objects.in_bulk([v for _r, v, _k in plan.pairs])
     for request_id, volunteer_id, _km in plan.pairs:
-        offers_send(
-            request=plan.requests[request_id],
-            volunteers=[volunteers[volunteer_id]],
-            actor=actor,
-        )
+        try:
+            offers_send(
+                request=plan.requests[request_id],
+                volunteers=[volunteers[volunteer_id]],
+                actor=actor,
+            )
+        except OperatorsOnly:
+            # Its resident's referral opened since the plan (or the flag lags): to operators.
+            helprequest_match(request=plan.requests[request_id], actor=actor)
     for request_id in plan.unserved:
         helprequest_match(request=plan.requests[request_id], actor=actor)
     return plan

@@ -190,9 +190,18 @@ class Offer(models.Model):
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # The request's operators_only, copied from the database on every save and kept in step
+    # by helpdesk.referrals. No default: an insert that does not say it is refused, and with
+    # it the constraint below lets the database refuse a live offer for an operators-only
+    # request however the row is written.
+    request_operators_only = models.BooleanField(editable=False)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(request_operators_only=False) | ~Q(status__in=["pending", "accepted"]),
+                name="offer_never_live_for_operators_only",
+            ),
             models.UniqueConstraint(
                 fields=["request"],
                 condition=Q(status__in=["accepted", "done"]),
@@ -210,4 +219,10 @@ class Offer(models.Model):
     def save(self, *args, **kwargs):
         if not self.code:
             self.code = self.request.code
+        # Read from the row, not the caller's copy, which may predate a referral.
+        self.request_operators_only = bool(
+            HelpRequest.objects.filter(pk=self.request_id)
+            .values_list("operators_only", flat=True)
+            .first()
+        )
         super().save(*args, **kwargs)

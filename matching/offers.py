@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,20 @@ class OfferClosed(Exception):
         super().__init__(f"offer {offer.pk}: {reason}")
         self.offer = offer
         self.reason = reason
+
+
+class OperatorsOnly(ValidationError):
+    """The request may never reach a volunteer: it is sensitive, or its resident has an open
+    referral. The message says which, for the operator."""
+
+
+def operators_only_check(*, request: HelpRequest) -> None:
+    """The guard every offer and every assignment passes (_offers_create, _offer_won), whichever
+    path leads there. Operators' actions show the error; automatic paths escalate before they
+    get here (helprequest_match, match_batch, offer_accept)."""
+    reason = request.operators_only_reason()
+    if reason:
+        raise OperatorsOnly(reason, code="operators_only")
 
 
 def _lock(request: HelpRequest) -> HelpRequest:
@@ -83,6 +98,7 @@ def _offers_create(
     """One wave: offers, their SMS, and the delayed task that closes the wave."""
     from .tasks import offers_expire_task
 
+    operators_only_check(request=request)
     wave = (request.offers.aggregate(m=Max("wave"))["m"] or 0) + 1
     expires_at = timezone.now() + timedelta(minutes=offer_minutes(request))
     offers, failed = [], 0
@@ -177,6 +193,7 @@ def _closed_reason(offer: Offer, request: HelpRequest, now) -> str:
 
 
 def _offer_won(request: HelpRequest, offer: Offer, *, actor, actor_label: str) -> None:
+    operators_only_check(request=request)
     volunteer = offer.volunteer
     helprequest_transition(
         request=request,

@@ -30,12 +30,14 @@ from .models import Offer, Volunteer
 from .offers import (
     SYSTEM,
     OfferClosed,  # noqa: F401 (raised by the answers, caught by callers)
+    OperatorsOnly,  # noqa: F401 (raised for operators' actions, caught by callers)
     _escalate,
     _lock,
     _offer_won,
     _offers_create,
     _withdraw,
     helprequest_match_enqueue,  # noqa: F401
+    operators_only_check,
 )
 from .search import candidates_rank, haversine_km, request_position
 
@@ -70,17 +72,11 @@ def helprequest_match(*, request: HelpRequest, actor: AbstractBaseUser | None = 
     request = _lock(request)
     if request.status not in (S.NEW, S.MATCHING, S.OFFERED, S.ESCALATED):
         return "skipped"
-    if request.sensitive or request.kind in HelpRequest.SENSITIVE_KINDS:
+    reason = request.operators_only_reason()
+    if reason:
+        # Sensitive, or the resident has an open referral: operators handle it, from any path.
         if request.status != S.ESCALATED:
-            _escalate(
-                request,
-                _(
-                    "Sensitive request: never offered to volunteers. Call back with the "
-                    "safe-callback note, or refer it to an organisation that takes sensitive "
-                    "cases."
-                ),
-                actor=actor,
-            )
+            _escalate(request, reason, actor=actor)
         return "escalated"
     if request.status == S.ESCALATED and actor is None:
         return "skipped"
@@ -138,8 +134,7 @@ def offers_send(
 ) -> list[Offer]:
     """Offers to volunteers an operator chose. Raises ValidationError when none can get one."""
     request = _lock(request)
-    if request.sensitive:
-        raise ValidationError(_("A sensitive request is never offered to volunteers."))
+    operators_only_check(request=request)
     if request.status not in (S.NEW, S.MATCHING, S.OFFERED, S.ESCALATED):
         raise ValidationError(
             _("A request that is %(status)s cannot be offered.")
@@ -174,8 +169,7 @@ def helprequest_assign(
 ) -> Offer:
     """Assign directly: the operator agreed it with the volunteer by phone."""
     request = _lock(request)
-    if request.sensitive:
-        raise ValidationError(_("A sensitive request is never given to a volunteer."))
+    operators_only_check(request=request)
     request.check_transition(S.ASSIGNED)
     if request.offers.filter(status__in=[Offer.Status.ACCEPTED, Offer.Status.DONE]).exists():
         raise ValidationError(_("This request already has a volunteer."))
@@ -237,7 +231,9 @@ def helprequests_match_open(*, limit: int = 200) -> dict[str, int]:
     from helpdesk.services import helprequest_priority
 
     waiting = (
-        HelpRequest.objects.filter(status__in=[S.NEW, S.MATCHING], sensitive=False)
+        HelpRequest.objects.filter(
+            status__in=[S.NEW, S.MATCHING], sensitive=False, operators_only=False
+        )
         .exclude(offers__status=Offer.Status.PENDING)
         .select_related("resident", "district")
         .distinct()

@@ -1,4 +1,5 @@
-// Intake: find the caller as the number is typed, fill in what we know, warn of open requests.
+// Intake: find the caller as the number is typed, fill in what we know, warn of open requests
+// and, above all, of an open referral.
 (function () {
   "use strict";
   var form = document.getElementById("intake");
@@ -40,6 +41,15 @@
     }
     var r = data.resident;
     p.textContent = out.dataset.found + ": " + (r.name || data.display);
+    if (data.open_referral) {
+      var alarm = document.createElement("p");
+      alarm.className = "warning referral-warning";
+      alarm.setAttribute("role", "alert");
+      alarm.textContent = out.dataset.referral;
+      out.insertBefore(alarm, p);
+      form.elements.send_summary.checked = false;
+      form.elements.send_summary.disabled = true;
+    }
     ["name", "address", "district", "language"].forEach(function (f) {
       if (r[f] !== null && r[f] !== "" && !form.elements[f].value) form.elements[f].value = r[f];
     });
@@ -54,9 +64,9 @@
     if (hist) out.appendChild(hist);
   }
 
-  function lookup() {
+  function lookup(again) {
     var value = phone.value.trim();
-    if (value === last || value.replace(/\D/g, "").length < 7) return;
+    if ((value === last && !again) || value.replace(/\D/g, "").length < 7) return;
     last = value;
     fetch(form.dataset.lookup + "?phone=" + encodeURIComponent(value), {credentials: "same-origin"})
       .then(function (r) { return r.json(); })
@@ -65,7 +75,15 @@
   }
 
   phone.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(lookup, 150); });
-  phone.addEventListener("blur", lookup);
+  phone.addEventListener("blur", function () { lookup(false); });
+  // Enter in the number looks the caller up; it must never send the form (it once saved a
+  // request with nothing but a number and the first kind in the menu).
+  phone.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(timer);
+    lookup(true);
+  });
   // One submit: the token makes a second one harmless anyway, this saves the round trip.
   form.addEventListener("submit", function () {
     setTimeout(function () { document.getElementById("intake-save").disabled = true; }, 0);
