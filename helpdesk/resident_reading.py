@@ -16,11 +16,10 @@ from notifications.keywords import HELP, keyword_parse
 
 from .languages import phrases_fold, text_fold, text_has_any
 from .models import HelpRequest
-from .safety import text_signals_danger
 
-# helpdesk.safety is gaining text_needs_operator(text) for ambiguous texts (an operator
-# triages, no volunteer). Until it exists only certain danger is read; switching is this line:
-text_needs_operator = text_signals_danger
+# text_signals_danger: certain danger, a referral. text_needs_operator: danger certain or only
+# possible; read after the first, so it decides the ambiguous texts (an operator triages).
+from .safety import text_needs_operator, text_signals_danger
 
 Kind = HelpRequest.Kind
 

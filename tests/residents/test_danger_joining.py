@@ -124,6 +124,37 @@ def test_after_the_referral_is_closed_requests_reach_volunteers_again(sms_in, ru
     assert new.offers.exists()
 
 
+# Texts that might be danger (helpdesk.safety reads them as not certain).
+AMBIGUOUS = [
+    "jag är rädd hemma",
+    "I don't feel safe",
+    "han kastar saker",
+    "pelkään kotona",
+    "تهديد",
+]
+
+
+@pytest.mark.parametrize("text", AMBIGUOUS)
+@pytest.mark.parametrize("with_open_request", [False, True])
+def test_an_ambiguous_text_goes_to_an_operator_for_triage(
+    sms_in, run_tasks, text, with_open_request
+):
+    volunteer = volunteer_make(languages={"sv", "en", "fi", "ar"})
+    resident = resident_make()
+    groceries = offered(resident, run_tasks) if with_open_request else None
+    reply = sms_in(str(resident.phone), text)
+    run_tasks()
+
+    triage = resident.requests.exclude(pk=getattr(groceries, "pk", None)).get()
+    assert triage.kind == HelpRequest.Kind.CALLBACK and not triage.offers.exists()
+    assert triage.urgency == HelpRequest.Urgency.URGENT
+    assert Callback.objects.get(request=triage).due_at <= timezone.now()
+    assert triage.timeline.filter(kind=IN, text=text).exists()
+    assert triage.code in reply and "112" not in reply
+    # The words are for operators: none reach a volunteer.
+    assert not Message.objects.filter(phone=str(volunteer.phone), body__contains=text).exists()
+
+
 # -- bad input --------------------------------------------------------------------------------
 
 BAD = [

@@ -17,6 +17,9 @@ TABLE = [
     ("kocam beni dövüyor", OPEN, Intent.DANGER),
     ("mieheni lyö minua", OPEN, Intent.DANGER),
     ("زوجي يضربني", AFTER_DONE, Intent.DANGER),
+    # might be danger: an operator triages
+    ("I don't feel safe", NOTHING, Intent.OPERATOR),
+    ("jag är rädd hemma", AFTER_DONE, Intent.OPERATOR),
     # an open referral: operators first, whatever is asked
     ("handla mat", REFERRAL, Intent.OPERATOR),
     ("5", REFERRAL, Intent.OPERATOR),
