@@ -28,7 +28,7 @@ def bar_chart_svg(
     scale = bar_w / top
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f"<title>{escape(title)}</title>",
     ]
     for i, (label, value, marker, highlight) in enumerate(rows):
@@ -71,7 +71,7 @@ def series_chart_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" x2="{width - 10}" y1="{top_pad + plot_h}" y2="{top_pad + plot_h}" '
         f'stroke="#d5dae0"/>',
