@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 
 from matching.models import Organisation
 
@@ -143,25 +143,73 @@ def text_signals_youth(text: str) -> bool:
     return _YOUTH.search(text_fold(text)) is not None
 
 
+@dataclass(frozen=True)
+class ReferralChoice:
+    organisation: Organisation | None
+    reason: str
+
+
+def referral_choose(request: HelpRequest, *, concern: Concern | None = None) -> ReferralChoice:
+    """The organisation a referral goes to, and why. Among those that take sensitive cases:
+    first one that lists this concern, then one that lists none (takes any), then the
+    municipal line; within each, one serving the resident's district, then one speaking the
+    request's language, then the one with fewest open referrals. Without a known concern
+    (an operator's intake) the municipal line comes first, as the operator can route on."""
+    candidates = list(
+        Organisation.objects.filter(takes_sensitive_cases=True).annotate(
+            open_referrals=Count(
+                "routed_requests",
+                filter=Q(routed_requests__status__in=HelpRequest.OPEN_STATUSES),
+            )
+        )
+    )
+    if not candidates:
+        return ReferralChoice(None, "no organisation takes sensitive cases")
+    served = set(
+        Organisation.districts.through.objects.filter(
+            district_id=request.district_id, organisation__in=candidates
+        ).values_list("organisation_id", flat=True)
+    )
+
+    def tier(organisation: Organisation) -> int:
+        municipal = organisation.kind == Organisation.Kind.MUNICIPAL
+        if concern is None:
+            return 0 if municipal else 1
+        if concern in organisation.referral_concerns:
+            return 0
+        if municipal:
+            return 2
+        return 1 if not organisation.referral_concerns else 3
+
+    def rank(organisation: Organisation) -> tuple:
+        return (
+            tier(organisation),
+            organisation.pk not in served,
+            request.language not in organisation.languages,
+            organisation.open_referrals,
+            organisation.pk,
+        )
+
+    best = min(candidates, key=rank)
+    if tier(best) == 3:
+        return ReferralChoice(None, f"no organisation takes {concern} cases")
+    reasons = {
+        0: f"takes {concern} cases" if concern else "municipal line, the concern is not known",
+        1: "takes any sensitive case",
+        2: "municipal line, as no organisation lists this concern",
+    }
+    why = [reasons[tier(best)]]
+    if best.pk in served:
+        why.append("serves the district")
+    if request.language in best.languages:
+        why.append(f"speaks {request.language}")
+    return ReferralChoice(best, ", ".join(why))
+
+
 def referral_organisation(
     request: HelpRequest, *, concern: Concern | None = None
 ) -> Organisation | None:
-    """The organisation a referral goes to: one that takes sensitive cases, preferring one that
-    serves the resident's district and speaks the request's language."""
-    candidates = Organisation.objects.filter(takes_sensitive_cases=True)
-    in_district = Q(districts=request.district_id) if request.district_id else Q(pk__in=[])
-    return (
-        candidates.annotate(
-            serves=Case(When(in_district, then=Value(1)), default=Value(0)),
-            speaks=Case(
-                When(languages__has=request.language, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("-serves", "-speaks", "name")
-        .first()
-    )
+    return referral_choose(request, concern=concern).organisation
 
 
 def referral_route(
@@ -173,14 +221,13 @@ def referral_route(
 ) -> Organisation | None:
     """Route a sensitive request to the organisation that takes it (`routed_to`), so that
     organisation's coordinators see it on their board and request page; with none, the support
-    line keeps it. Called inside the caller's transaction."""
-    organisation = referral_organisation(request, concern=concern)
+    line keeps it. The timeline says which and why. Called inside the caller's transaction."""
+    choice = referral_choose(request, concern=concern)
+    organisation = choice.organisation
     if organisation is None:
-        text = "No organisation takes sensitive cases: the support line handles this referral."
-        data = {"organisation_id": None}
+        text = f"The support line handles this referral: {choice.reason}."
     else:
-        text = f"Referral routed to {organisation.name}."
-        data = {"organisation_id": organisation.pk}
+        text = f"Referral routed to {organisation.name}: {choice.reason}."
     request.routed_to = organisation
     request.save(update_fields=["routed_to", "updated_at"])
     timeline_record(
@@ -189,7 +236,12 @@ def referral_route(
         text=text,
         actor=actor,
         actor_label=actor_label or "system",
-        data={"referral": True, "concern": str(concern) if concern else None, **data},
+        data={
+            "referral": True,
+            "organisation_id": organisation.pk if organisation else None,
+            "concern": str(concern) if concern else None,
+            "reason": choice.reason,
+        },
     )
     board_publish(request=request, event="routed")
     return organisation

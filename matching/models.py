@@ -30,6 +30,10 @@ def spoken_language_choices():
     return SPOKEN_LANGUAGES
 
 
+def referral_concern_choices():
+    return Organisation.Concern.choices
+
+
 def skill_choices():
     return [(k.value, k.label) for k in HelpRequest.Kind if k not in HelpRequest.SENSITIVE_KINDS]
 
@@ -41,6 +45,17 @@ class Organisation(models.Model):
         SPORTS = "sports", _("Sports club")
         MUNICIPAL = "municipal", _("Municipal unit")
         SHELTER = "shelter", _("Shelter")
+        YOUTH = "youth", _("Youth helpline")
+
+    class Concern(models.TextChoices):
+        """The kinds of sensitive case an organisation takes; helpdesk.safety.Concern reads
+        the same values from residents' texts."""
+
+        VIOLENCE = "violence", _("Violence or threats")
+        SEXUAL = "sexual", _("Sexual violence")
+        ELDER_ABUSE = "elder_abuse", _("Abuse of an older person")
+        YOUTH = "youth", _("A child or young person")
+        SELF_HARM = "self_harm", _("Suicidal thoughts or self-harm")
 
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -52,6 +67,13 @@ class Organisation(models.Model):
     takes_sensitive_cases = models.BooleanField(
         default=False,
         help_text=_("Receives shelter and youth-helpline referrals. Never volunteers by SMS."),
+    )
+    # Which referrals come here first. A sensitive organisation listing none takes any kind
+    # after those that list it; the municipal line is the fallback (helpdesk.safety).
+    referral_concerns = CodeSetField(
+        _("referral concerns"),
+        choices_source=referral_concern_choices,
+        help_text=_("The kinds of sensitive case this organisation takes first."),
     )
     contact_phone = PhoneNumberField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,23 +2,27 @@
 see: on its coordinators' board (snapshot and live), and on the request page with the phone and
 the safe-callback note. Other organisations get nothing, and no volunteer is ever offered it."""
 
+import io
+
 import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.board import board_snapshot
-from helpdesk.models import BoardEvent, HelpRequest
-from helpdesk.safety import referral_route
+from helpdesk.models import BoardEvent, HelpRequest, TimelineEvent
+from helpdesk.safety import Concern, referral_organisation, referral_route
 from helpdesk.services import helprequest_create
-from matching.models import Offer
+from matching.models import Offer, Organisation
 from tests.conftest import make_user
 from tests.factories import (
+    district_make,
     helprequest_make,
     organisation_make,
     resident_make,
     volunteer_make,
 )
+from tests.residents.conftest import sms_receive
 
 from .test_consumer import connect
 from .test_intake import intake_data
@@ -181,3 +185,157 @@ async def test_live_event_reaches_the_shelter_socket_and_not_another(desks):
     assert await other_socket.receive_nothing(timeout=0.5)
     await shelter_socket.disconnect()
     await other_socket.disconnect()
+
+
+def test_organisations_take_the_concerns_that_texts_are_read_as():
+    assert {str(concern) for concern in Concern} == set(Organisation.Concern.values)
+
+
+@pytest.fixture
+def lines(db):
+    """A shelter, a youth line and the municipal line, all taking sensitive cases, named so
+    that alphabetical order would pick the municipal line every time."""
+    municipal = organisation_make(
+        name="A kommunens stödlinje",
+        kind=Organisation.Kind.MUNICIPAL,
+        takes_sensitive_cases=True,
+        languages={"sv", "tr"},
+    )
+    shelter = organisation_make(
+        name="Ö kvinnojour",
+        kind=Organisation.Kind.SHELTER,
+        takes_sensitive_cases=True,
+        referral_concerns={Concern.VIOLENCE, Concern.SEXUAL},
+    )
+    youth = organisation_make(
+        name="Ö ungdomsjour",
+        kind=Organisation.Kind.YOUTH,
+        takes_sensitive_cases=True,
+        referral_concerns={Concern.YOUTH},
+    )
+    return municipal, shelter, youth
+
+
+def routed(concern, **fields) -> tuple[HelpRequest, TimelineEvent]:
+    with transaction.atomic():
+        referral = helprequest_create(
+            resident=resident_make(), kind=HelpRequest.Kind.REFERRAL, **fields
+        )
+        referral_route(request=referral, concern=concern)
+    referral.refresh_from_db()
+    return referral, referral.timeline.get(data__referral=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "concern, expected",
+    [
+        (Concern.VIOLENCE, "shelter"),
+        (Concern.SEXUAL, "shelter"),
+        (Concern.YOUTH, "youth"),
+        (Concern.SELF_HARM, "municipal"),
+        (Concern.ELDER_ABUSE, "municipal"),
+        (None, "municipal"),
+    ],
+)
+def test_a_referral_goes_to_the_organisation_that_takes_its_concern(lines, concern, expected):
+    municipal, shelter, youth = lines
+    organisation = {"municipal": municipal, "shelter": shelter, "youth": youth}[expected]
+    referral, note = routed(concern, language="tr")
+    assert referral.routed_to == organisation
+    assert note.data["organisation_id"] == organisation.pk
+    assert note.data["concern"] == (str(concern) if concern else None)
+    # The timeline says which organisation and why.
+    assert note.text.startswith(f"Referral routed to {organisation.name}: ")
+    assert note.data["reason"] and note.data["reason"] in note.text
+    if expected != "municipal":
+        assert f"takes {concern} cases" in note.text
+    else:
+        assert "municipal line" in note.text
+
+
+@pytest.mark.django_db
+def test_without_a_shelter_or_youth_line_the_municipal_line_takes_them(lines):
+    municipal, shelter, youth = lines
+    shelter.delete()
+    youth.delete()
+    for concern in Concern:
+        referral, note = routed(concern)
+        assert referral.routed_to == municipal, concern
+        assert "no organisation lists this concern" in note.text
+
+
+@pytest.mark.django_db
+def test_an_organisation_taking_other_concerns_never_gets_the_case(lines):
+    municipal, shelter, youth = lines
+    municipal.delete()
+    referral, note = routed(Concern.SELF_HARM)
+    assert referral.routed_to is None
+    assert note.data["organisation_id"] is None
+    assert (
+        note.text
+        == "The support line handles this referral: no organisation takes self_harm cases."
+    )
+
+
+@pytest.mark.django_db
+def test_among_shelters_the_district_and_language_decide_then_the_load(lines):
+    _, shelter, _ = lines
+    district = district_make()
+    local = organisation_make(
+        name="B kvinnojour",
+        kind=Organisation.Kind.SHELTER,
+        takes_sensitive_cases=True,
+        referral_concerns={Concern.VIOLENCE},
+    )
+    local.districts.add(district)
+    with transaction.atomic():
+        referral = helprequest_create(
+            resident=resident_make(district=district), kind=HelpRequest.Kind.REFERRAL
+        )
+        referral_route(request=referral, concern=Concern.VIOLENCE)
+    assert referral.routed_to == local
+    assert "serves the district" in referral.timeline.get(data__referral=True).text
+    # Elsewhere, the two shelters are equal but for their open referrals: the local one has
+    # one now, so the next goes to the other.
+    elsewhere, _ = routed(Concern.VIOLENCE)
+    assert elsewhere.routed_to == shelter
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kocam bana vuruyor, eve gitmeye korkuyorum", "shelter"),
+        ("min man slår mig", "shelter"),
+        ("pappa slår mig när jag kommer från skolan", "youth"),
+        ("I'm 13 and my stepdad beats me", "youth"),
+        ("jag vill inte leva längre", "municipal"),
+    ],
+)
+def test_a_danger_text_by_sms_is_routed_by_what_it_is_about(lines, text, expected):
+    municipal, shelter, youth = lines
+    organisation = {"municipal": municipal, "shelter": shelter, "youth": youth}[expected]
+    resident = resident_make()
+    sms_receive(str(resident.phone), text)
+    referral = resident.requests.get(kind=HelpRequest.Kind.REFERRAL)
+    assert referral.routed_to == organisation
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_shelter_and_a_youth_line_that_take_their_cases():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    referral = helprequest_make(kind=HelpRequest.Kind.REFERRAL, language="tr")
+    kinds = {concern: referral_organisation(referral, concern=concern).kind for concern in Concern}
+    assert kinds == {
+        Concern.VIOLENCE: Organisation.Kind.SHELTER,
+        Concern.SEXUAL: Organisation.Kind.SHELTER,
+        Concern.YOUTH: Organisation.Kind.YOUTH,
+        Concern.SELF_HARM: Organisation.Kind.MUNICIPAL,
+        Concern.ELDER_ABUSE: Organisation.Kind.MUNICIPAL,
+    }
+    # The demo's referral is about violence: it is on the shelter's board.
+    demo = HelpRequest.objects.filter(kind=HelpRequest.Kind.REFERRAL).exclude(pk=referral.pk)
+    assert demo.get().routed_to.kind == Organisation.Kind.SHELTER

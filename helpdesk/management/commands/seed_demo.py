@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR
 from helpdesk.models import Callback, District, HelpRequest, Resident, TimelineEvent
-from helpdesk.safety import referral_route
+from helpdesk.safety import Concern, referral_route
 from helpdesk.services import helprequest_create, helprequest_transition, timeline_record
+from matching.fields import codes_parse
 from matching.models import Capacity, Offer, Organisation, Volunteer
 
 # name, code, lat, lon, population, aged 70+, equity weight
@@ -73,8 +74,15 @@ ORGANISATIONS = [
         ["skogas", "trangsund", "lanna"],
     ),
     ("Kvinnojouren Huddinge", "shelter", "sv,en,ar,tr,fi", True, None),
+    ("Ungdomsjouren Huddinge", "youth", "sv,en,ar,tr,fi", True, None),
     ("Huddinge kommuns stödlinje", "municipal", "sv,en,ar,tr,fi", True, None),
 ]
+
+# The referrals that go to an organisation first; the municipal line takes the rest.
+REFERRAL_CONCERNS = {
+    "Kvinnojouren Huddinge": "violence,sexual",
+    "Ungdomsjouren Huddinge": "youth",
+}
 
 FIRST_NAMES = {
     "sv": [
@@ -230,6 +238,10 @@ class Command(BaseCommand):
                 name=name,
                 defaults=dict(kind=kind, languages=languages, takes_sensitive_cases=sensitive),
             )
+            concerns = codes_parse(REFERRAL_CONCERNS.get(name, ""))
+            if organisation.referral_concerns != concerns:  # also a demo seeded before them
+                organisation.referral_concerns = concerns
+                organisation.save(update_fields=["referral_concerns"])
             if created:
                 codes = served or list(districts)
                 organisation.districts.set([districts[c] for c in codes])
@@ -396,7 +408,7 @@ class Command(BaseCommand):
                 safe_callback_note="Ring vardagar 10–12. Lämna inget meddelande.",
                 actor=operator,
             )
-            referral_route(request=referral, actor=operator)
+            referral_route(request=referral, concern=Concern.VIOLENCE, actor=operator)
 
     def advance(self, rng, request, status, volunteers, operator) -> None:
         S = HelpRequest.Status
