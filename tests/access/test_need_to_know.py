@@ -87,7 +87,9 @@ def card_problems(world, role: str, cards: list[dict], where: str) -> list[str]:
         keys = {k for k in full if CARD_FIELDS.get(k) in allowed or audience == Audience.OPERATOR}
         if set(card) != keys:
             problems.append(f"{where} {state}: keys {sorted(set(card) ^ keys)} differ")
-        for key in keys & set(card) - {"organisations", "updated_at"}:
+        # Labels are in the socket's language; the values they name are compared.
+        compared = {k for k in keys & set(card) if not k.endswith("_label")}
+        for key in compared - {"organisations", "updated_at"}:
             if card[key] != full[key]:
                 problems.append(f"{where} {state}: {key} is {card[key]!r}, not {full[key]!r}")
         text = json.dumps(card, ensure_ascii=False)
