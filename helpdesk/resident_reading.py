@@ -185,10 +185,13 @@ def feedback_read(text: str) -> bool:
     return thanks and not text_asks(text)
 
 
+RATING_DIGITS = frozenset("12345")
+
+
 def feedback_rating(text: str) -> int | None:
     """A lone 1 to 5 in words of thanks ("5 tack!"), or None."""
     digits = [w for w in text_fold(text).split() if w.isdigit()]
-    return int(digits[0]) if len(digits) == 1 and digits[0] in "12345" else None
+    return int(digits[0]) if len(digits) == 1 and digits[0] in RATING_DIGITS else None
 
 
 def help_word_read(text: str) -> str | None:

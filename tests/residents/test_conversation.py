@@ -119,6 +119,15 @@ def test_a_rating_inside_words_of_thanks_is_kept(sms_in):
     assert request.rating == 5 and resident.requests.count() == 1
 
 
+@pytest.mark.parametrize("text", ["12 tack!", "345 tack", "0 tack", "6 tack"])
+def test_a_number_outside_1_to_5_in_thanks_is_no_rating(sms_in, text):
+    resident = resident_make()
+    request = done_by_a_volunteer(resident)
+    sms_in(str(resident.phone), text)
+    request.refresh_from_db()
+    assert request.rating is None
+
+
 def test_a_request_nobody_was_matched_to_is_never_rated_or_thanked_for(sms_in):
     resident = resident_make()
     request = helprequest_make(resident=resident)
