@@ -12,9 +12,14 @@ Lock-outs and their end are logged with the user name and address masked.
 
 import logging
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.proxy import AxesProxyHandler
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -140,11 +145,47 @@ class LockoutBackend(AxesStandaloneBackend):
         return None
 
 
+_password_checks: dict[int, threading.BoundedSemaphore] = {}
+
+
+@contextmanager
+def login_password_check_slot() -> Iterator[bool]:
+    """One of LOGIN_PASSWORD_CHECKS_AT_ONCE places (per process) to check a password in.
+
+    A password check is a PBKDF2 hash of about 0.4 s of a core. Guesses with made-up user
+    names are each allowed a few, and sixteen of them at once would take every core and every
+    request thread from the operators; with one place, hashing takes at most one core and a
+    guess that finds the place taken is answered at once instead of waiting in a thread."""
+    size = settings.LOGIN_PASSWORD_CHECKS_AT_ONCE
+    slots = _password_checks.setdefault(size, threading.BoundedSemaphore(size))
+    taken = slots.acquire(blocking=False)
+    try:
+        yield taken
+    finally:
+        if taken:
+            slots.release()
+
+
 class LoginView(auth_views.LoginView):
     """The password step. An account with a second factor (or one that must have it) is not
     logged in here: it goes on to the one-time code, and is logged in only after that."""
 
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Refused before the form is even read: no password hashed, no login page rendered.
+        # (axes' backend would refuse it too, but only after the form had been evaluated.)
+        if not AxesProxyHandler.is_allowed(request, {"username": request.POST.get("username")}):
+            return login_locked_response(request)
+        with login_password_check_slot() as taken:
+            if not taken:
+                return self.busy_response()
+            return super().post(request, *args, **kwargs)
+
+    def busy_response(self) -> HttpResponse:
+        response = render(self.request, "registration/locked.html", {"busy": True}, status=429)
+        response["Retry-After"] = "2"
+        return response
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -180,3 +221,13 @@ class AdminLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["admin_refused"] = self.request.user.is_authenticated
         return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, with the link built from PUBLIC_BASE_URL, never from the
+    Host header of the request that asked for it."""
+
+    def form_valid(self, form) -> HttpResponse:
+        base = urlsplit(settings.PUBLIC_BASE_URL)
+        self.extra_email_context = {"domain": base.netloc, "protocol": base.scheme}
+        return super().form_valid(form)

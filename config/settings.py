@@ -64,7 +64,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -218,6 +217,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.login.login_attempt_username"
 AXES_CLIENT_STR_CALLABLE = "config.login.login_client_str"
 AXES_LOCKOUT_CALLABLE = "config.login.login_locked_response"
+# Passwords checked at once per web process (each a PBKDF2 hash of ~0.4 s of a core); a sign-in
+# that finds them all busy is asked to try again in a few seconds (config/login.py).
+LOGIN_PASSWORD_CHECKS_AT_ONCE = envint("LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)
 
 # Second factor (django-otp, TOTP): required for the admin role and superusers, optional for
 # everyone else; accounts signed in through OIDC have their provider's.

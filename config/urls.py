@@ -1,6 +1,3 @@
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -8,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import oidc, twofactor, views
-from .login import LoginView
+from .login import LoginView, PasswordResetView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -16,17 +13,7 @@ urlpatterns = [
     path("login/verify/", twofactor.login_verify, name="login_verify"),
     path("login/two-factor/", twofactor.two_factor_setup, name="two_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        # The link is built from PUBLIC_BASE_URL, never from the Host header of the request.
-        auth_views.PasswordResetView.as_view(
-            extra_email_context={
-                "domain": urlsplit(settings.PUBLIC_BASE_URL).netloc,
-                "protocol": urlsplit(settings.PUBLIC_BASE_URL).scheme,
-            }
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -6,6 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/login/", "/healthz", "/i18n/setlang/"}
+# Signing in: password reset, and single sign-on (404 unless OIDC is configured).
+PUBLIC |= {"/password-reset/", "/password-reset/sent/", "/password-reset/done/"}
+PUBLIC |= {"/oidc/callback/", "/oidc/authenticate/"}
 # Signed by Twilio instead of a session; their own tests check signatures.
 WEBHOOK_PREFIXES = ("/sms/inbound/", "/sms/status/", "/voice/")
 

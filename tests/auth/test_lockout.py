@@ -7,6 +7,7 @@ import time
 import pytest
 from django.conf import settings as django_settings
 
+from config.login import login_password_check_slot
 from tests.conftest import DEMO_PASSWORD, make_user
 
 LOGIN_PATHS = ["/login/", "/admin/login/"]
@@ -131,3 +132,18 @@ def test_lock_out_and_its_end_are_logged_without_names_or_addresses(
         message = record.getMessage()
         assert "henrietta" not in message.lower()
         assert "127.0.0.1" not in message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", LOGIN_PATHS)
+def test_a_sign_in_finding_every_password_check_busy_is_answered_at_once(client, hashes, path):
+    make_user("henrietta.larsson", "admin", is_staff=True)
+    before = hashes.value
+    # Another request is checking a password on this process right now.
+    with login_password_check_slot() as taken:
+        assert taken
+        response = attempt(client, path, "henrietta.larsson", DEMO_PASSWORD)
+    assert response.status_code == 429 and response["Retry-After"] == "2"
+    assert "Försök igen om några sekunder" in response.content.decode()
+    assert hashes.value == before and not signed_in_or_pending(client)
+    assert attempt(client, path, "henrietta.larsson", DEMO_PASSWORD).status_code == 302
