@@ -93,12 +93,13 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     error = None
     if request.method == "POST":
-        device = match_token(user, request.POST.get("token", "").strip())
-        if device is not None:
-            return _login_complete(request, user, pending, device)
-        error = _("The code was not right. Codes change every 30 seconds; try the newest one.")
-        if any(not d.verify_is_allowed()[0] for d in TOTPDevice.objects.devices_for_user(user)):
+        devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
+        if not all(device.verify_is_allowed()[0] for device in devices):
             error = _("Too many wrong codes. Wait a minute and try again.")
+        elif device := match_token(user, request.POST.get("token", "").strip()):
+            return _login_complete(request, user, pending, device)
+        else:
+            error = _("The code was not right. Codes change every 30 seconds; try the newest one.")
     return render(request, "registration/verify.html", {"error": error})
 
 
