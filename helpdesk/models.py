@@ -145,6 +145,9 @@ class HelpRequest(models.Model):
         Status.DONE: set(),
         Status.CANCELLED: set(),
     }
+    # Waiting for an operator's call (a text from a new number, a lone HELP, a text that may
+    # signal danger): an operator speaks to the resident first, so nothing matches it by itself.
+    AWAITING_CALL = Q(callback__isnull=False, callback__done_at__isnull=True)
     OPEN_STATUSES = frozenset(
         {Status.NEW, Status.MATCHING, Status.OFFERED, Status.ASSIGNED, Status.ESCALATED}
     )

@@ -151,11 +151,15 @@ def volunteers_load() -> VolunteerArrays:
 def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
     """Open requests waiting for a volunteer, most pressing first (the priority as of now)."""
     if requests is None:
-        requests = HelpRequest.objects.filter(
-            status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING],
-            sensitive=False,
-            operators_only=False,
-        ).exclude(kind__in=HelpRequest.SENSITIVE_KINDS)
+        requests = (
+            HelpRequest.objects.filter(
+                status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING],
+                sensitive=False,
+                operators_only=False,
+            )
+            .exclude(kind__in=HelpRequest.SENSITIVE_KINDS)
+            .exclude(HelpRequest.AWAITING_CALL)
+        )
     if isinstance(requests, QuerySet):
         # Only what priority and position need: no phone numbers to parse.
         requests = requests.select_related("resident", "district", "resident__district").only(

@@ -235,6 +235,7 @@ def helprequests_match_open(*, limit: int = 200) -> dict[str, int]:
             status__in=[S.NEW, S.MATCHING], sensitive=False, operators_only=False
         )
         .exclude(offers__status=Offer.Status.PENDING)
+        .exclude(HelpRequest.AWAITING_CALL)
         .select_related("resident", "district")
         .distinct()
     )

@@ -89,6 +89,20 @@ def test_danger_joining_an_assigned_request_takes_it_from_the_volunteer(sms_in, 
     assert Message.objects.filter(phone=str(volunteer.phone)).count() == 3
 
 
+def test_danger_takes_every_open_request_of_the_resident_from_volunteers(sms_in, run_tasks):
+    volunteer_make()
+    resident = resident_make()
+    first = offered(resident, run_tasks)
+    second = helprequest_make(resident=resident, kind=HelpRequest.Kind.PHARMACY)
+    sms_in(str(resident.phone), "han slår mig")
+    run_tasks()
+    second.refresh_from_db()
+    assert second.sensitive, "the latest open request is the one the text joins"
+    first.refresh_from_db()
+    assert first.status not in (S.OFFERED, S.ASSIGNED, S.MATCHING)
+    assert not Offer.objects.filter(status__in=LIVE_OFFERS).exists()
+
+
 @pytest.mark.parametrize(
     "text",
     ["Kan ni handla mat åt mig?", "apotek", "5", "tack", "hjälp", "ring mig", "🙂", ""],
