@@ -51,6 +51,19 @@ def make_user(username: str, role: str | None = None, **extra) -> User:
     return user
 
 
+def second_factor_verified(client, user: User) -> None:
+    """Sign `client` in as `user` with a confirmed TOTP device verified this session, as the
+    admin site requires of admins and superusers."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def operator(db) -> User:
     return make_user("olivia", "operator", first_name="Olivia")

@@ -24,6 +24,11 @@ class Route:
     def is_signed_webhook(self) -> bool:
         return bool(getattr(self.view, "csrf_exempt", False))
 
+    @property
+    def is_public(self) -> bool:
+        """Marked @login_not_required (sign-in, password reset, webhooks): no one's data."""
+        return getattr(self.view, "login_required", True) is False
+
     def fill(self, values: dict[str, object]) -> str:
         return "/" + PARAM.sub(lambda m: str(values[m["name"]]), self.route)
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from tests.conftest import make_user
+from tests.conftest import make_user, second_factor_verified
 from tests.factories import organisation_make, resident_make, volunteer_make
 from tests.reports.world import equity_world
 
@@ -77,7 +77,10 @@ def test_anonymous_users_are_sent_to_login(client, people):
 def test_admin_site_needs_staff_and_the_model_permission(client, people):
     client.force_login(people["coordinator"])
     assert client.get("/admin/helpdesk/accesslog/").status_code == 302
+    # An admin is let in once a second factor is given this session.
     client.force_login(people["admin"])
+    assert client.get("/admin/helpdesk/accesslog/").status_code == 302
+    second_factor_verified(client, people["admin"])
     assert client.get("/admin/helpdesk/accesslog/").status_code == 200
 
 
