@@ -19,6 +19,9 @@ Async views still work: Django's synchronous path runs them through `async_to_sy
 """
 
 import asyncio
+import contextlib
+import os
+import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,38 +34,70 @@ from django.core.handlers.asgi import ASGIHandler
 IDLE_THREADS = 32
 
 
+def thread_priority_lower() -> None:
+    """Give the calling thread the lowest CPU priority (Linux schedules each thread on its own;
+    elsewhere this does nothing)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self._idle: list[ThreadPoolExecutor] = []
         # WEB_MAX_THREADS > 0: at most that many requests in Django at once, the rest wait
-        # their turn on the event loop (one semaphore per loop: tests run several loops).
+        # their turn on the event loop (semaphores per loop: tests run several loops).
         self.max_threads: int = getattr(settings, "WEB_MAX_THREADS", 0)
+        # Sign-in attempts have a lane of their own, apart from the one above: a flood of
+        # password guesses waits in its lane on the event loop (where waiting costs nothing)
+        # and takes at most this many threads, so operators at work keep theirs.
+        self.sign_in_threads: int = getattr(settings, "WEB_SIGN_IN_THREADS", 0)
+        self.sign_in_paths: tuple[str, ...] = tuple(getattr(settings, "WEB_SIGN_IN_PATHS", ()))
         self._slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._idle_sign_in: list[ThreadPoolExecutor] = []
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
-    async def __call__(self, scope, receive, send):
-        if not self.max_threads:
-            return await self._on_a_thread(scope, receive, send)
-        loop = asyncio.get_running_loop()
-        slots = self._slots.get(loop)
-        if slots is None:
-            slots = self._slots[loop] = asyncio.Semaphore(self.max_threads)
-        async with slots:
-            await self._on_a_thread(scope, receive, send)
+    def lane(self, scope) -> tuple[str, int]:
+        """Which lane a request waits in, and how many of its requests run at once (0: any)."""
+        if (
+            self.sign_in_threads
+            and scope.get("method") == "POST"
+            and scope.get("path", "").startswith(self.sign_in_paths)
+        ):
+            return "sign-in", self.sign_in_threads
+        return "pages", self.max_threads
 
-    async def _on_a_thread(self, scope, receive, send):
-        executor = self._idle.pop() if self._idle else ThreadPoolExecutor(1, "request")
+    async def __call__(self, scope, receive, send):
+        name, size = self.lane(scope)
+        if not size:
+            return await self._on_a_thread(scope, receive, send)
+        lanes = self._slots.setdefault(asyncio.get_running_loop(), {})
+        slots = lanes.get(name)
+        if slots is None:
+            slots = lanes[name] = asyncio.Semaphore(size)
+        async with slots:
+            await self._on_a_thread(scope, receive, send, sign_in=name == "sign-in")
+
+    async def _on_a_thread(self, scope, receive, send, *, sign_in: bool = False):
+        idle = self._idle_sign_in if sign_in else self._idle
+        if idle:
+            executor = idle.pop()
+        elif sign_in:
+            # Password hashing (PBKDF2 releases the GIL) at the lowest CPU priority: under a
+            # flood of guesses the operators' requests get the cores first.
+            executor = ThreadPoolExecutor(1, "sign-in", initializer=thread_priority_lower)
+        else:
+            executor = ThreadPoolExecutor(1, "request")
         try:
             # Django's own __call__ opens a ThreadSensitiveContext too; the outer one, with
             # its executor, is the one its thread-sensitive calls use.
             async with ThreadSensitiveContext(executor=executor):
                 await super().__call__(scope, receive, send)
         finally:
-            if len(self._idle) < IDLE_THREADS:
-                self._idle.append(executor)
+            if len(idle) < IDLE_THREADS:
+                idle.append(executor)
             else:
                 executor.shutdown(wait=False)
 

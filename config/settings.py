@@ -143,6 +143,12 @@ WEB_MAX_THREADS = envint(
     "WEB_MAX_THREADS", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0
 )
 
+# Sign-in POSTs (password, one-time code, password reset, SSO) run this many at a time per
+# web process, apart from the requests above (config/handlers.py): a login flood waits in its
+# own lane and cannot take the operators' request threads.
+WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 1)
+WEB_SIGN_IN_PATHS = ("/login/", "/admin/login/", "/password-reset/", "/oidc/")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when configured (any number of daphne processes), else in-memory.

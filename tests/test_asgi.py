@@ -4,6 +4,7 @@ should."""
 
 import asyncio
 import inspect
+import os
 import threading
 import time
 from urllib.parse import urlencode
@@ -166,3 +167,50 @@ async def test_with_a_thread_limit_requests_wait_their_turn_on_the_event_loop():
     assert await recorded(handler, 3) == [200, 200, 200]
     assert most == 1
     assert len({view for _, view in handler.threads}) == 1  # one thread served all three
+
+
+async def test_sign_in_attempts_wait_in_a_lane_of_their_own_and_leave_the_pages_theirs():
+    """A flood of sign-in POSTs runs one at a time and never holds the page requests' threads:
+    a page asked for while eight guesses are queued is answered before they are all done."""
+    handler = Recording()
+    handler.max_threads, handler.sign_in_threads = 2, 1
+    handler.sign_in_paths = ("/login/",)
+    inside = {"sign-in": 0, "pages": 0}
+    most = {"sign-in": 0, "pages": 0}
+    order: list[str] = []
+    niceness: dict[str, set[int]] = {"sign-in": set(), "pages": set()}
+    original = handler.get_response
+
+    def counted(request):
+        lane = "sign-in" if request.path.startswith("/login/") else "pages"
+        inside[lane] += 1
+        most[lane] = max(most[lane], inside[lane])
+        niceness[lane].add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        time.sleep(0.05 if lane == "sign-in" else 0)
+        inside[lane] -= 1
+        order.append(lane)
+        return original(request)
+
+    handler.get_response = counted
+    request_started.connect(handler.signal_thread)
+    try:
+        guesses = [
+            HttpCommunicator(handler, "POST", "/login/", body=b"username=x&password=y")
+            for _ in range(8)
+        ]
+        pending = [asyncio.ensure_future(g.get_response()) for g in guesses]
+        await asyncio.sleep(0.02)  # the guesses are queued in their lane
+        page = await HttpCommunicator(handler, "GET", "/").get_response()
+        answered = await asyncio.gather(*pending)
+    finally:
+        request_started.disconnect(handler.signal_thread)
+    assert page["status"] == 200 and {r["status"] for r in answered} == {200}
+    assert most["sign-in"] == 1
+    # Password hashing runs at the lowest CPU priority, the pages at the process's own.
+    assert niceness == {"sign-in": {19}, "pages": {os.getpriority(os.PRIO_PROCESS, 0)}}
+    # The page did not wait for the queue of guesses: it came before the last of them.
+    assert order.index("pages") < len(order) - 1
+    # A GET of the login page is an ordinary page, and the lane is off without the setting.
+    assert handler.lane({"method": "GET", "path": "/login/"}) == ("pages", 2)
+    handler.sign_in_threads = 0
+    assert handler.lane({"method": "POST", "path": "/login/"}) == ("pages", 2)
