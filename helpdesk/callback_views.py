@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.roles import ADMIN, OPERATOR, role_required
+from config.roles import OPERATOR, role_required
 from matching.search import language_name
 
 from . import callbacks
@@ -14,7 +14,7 @@ from .forms import ConvertForm, OutcomeForm, RescheduleForm
 from .models import Callback
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def queue(request: HttpRequest) -> HttpResponse:
     queue = list(callbacks.callback_queue()[:200])
     for callback in queue:
@@ -31,7 +31,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     callback = get_object_or_404(Callback.objects.select_related("request"), pk=pk)
     user = request.user

@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/board.html", context)
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IntakeForm(request.POST)
@@ -86,7 +86,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def lookup(request: HttpRequest) -> JsonResponse:
     """The intake page asks this as the phone number is typed."""
     return JsonResponse(resident_lookup(request.GET.get("phone", "")[:40]))
@@ -187,7 +187,7 @@ def match_message(request: HttpRequest, help_request: HelpRequest, outcome: str)
         )
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def request_resident(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete or correct the resident's details (a text or call from a new number leaves
     only the phone), and with "Save and match" run matching in the same step."""
@@ -222,7 +222,7 @@ def _token_used(help_request: HelpRequest, token: str) -> bool:
 
 
 @require_POST
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Every button on the request page. Repeats are harmless: the status machine refuses a
     second cancel, and one-off sends carry a token checked against the timeline."""

@@ -19,7 +19,7 @@ from django.urls import resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config.roles import ADMIN, OPERATOR, has_role, role_required
+from config.roles import OPERATOR, has_role, role_required
 
 from .backends import backend_is_simulated
 from .bodies import sms_segments
@@ -57,7 +57,7 @@ def simulator_contacts() -> list[Contact]:
 
 
 def simulator_enabled(user) -> bool:
-    return backend_is_simulated() and has_role(user, OPERATOR, ADMIN)
+    return backend_is_simulated() and has_role(user, OPERATOR)
 
 
 def simulator_deliver(*, phone: str, body: str) -> HttpResponse:
@@ -97,7 +97,7 @@ def _thread(phone: str) -> list[Message]:
     return list(reversed(messages))
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def simulator(request: HttpRequest) -> HttpResponse:
     _guard(request)
     contacts = simulator_contacts()
@@ -114,14 +114,14 @@ def simulator(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 def simulator_thread(request: HttpRequest) -> HttpResponse:
     _guard(request)
     phone = phone_try_normalise(request.GET.get("phone", "")) or ""
     return render(request, "notifications/simulator_thread.html", {"thread": _thread(phone)})
 
 
-@role_required(OPERATOR, ADMIN)
+@role_required(OPERATOR)
 @require_POST
 def simulator_send(request: HttpRequest) -> HttpResponse:
     _guard(request)
