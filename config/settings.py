@@ -147,6 +147,8 @@ WEB_MAX_THREADS = envint(
 # web process, apart from the requests above (config/handlers.py): a login flood waits in its
 # own lane and cannot take the operators' request threads.
 WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 1)
+# How much lower their threads' CPU priority is (nice, 0-19).
+WEB_SIGN_IN_NICENESS = envint("WEB_SIGN_IN_NICENESS", 10)
 WEB_SIGN_IN_PATHS = ("/login/", "/admin/login/", "/password-reset/", "/oidc/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

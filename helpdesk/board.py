@@ -19,12 +19,16 @@ def board_organisation_ids(user) -> list[int] | None:
 
 def organisations_scope(organisation_ids: list[int]) -> Q:
     """Requests these organisations' coordinators may see: offered to or assigned to one of
-    their volunteers, or routed to them as a referral."""
+    their volunteers, or routed to them as a referral. A request for operators only (a
+    referral, or any request of a resident with an open one) leaves the organisations whose
+    volunteers were offered it: only the one it is routed to still sees it."""
     return (
-        Q(assigned_volunteer__organisation__in=organisation_ids)
-        | Q(offers__volunteer__organisation__in=organisation_ids)
-        | Q(routed_to__in=organisation_ids)
-    )
+        Q(operators_only=False)
+        & (
+            Q(assigned_volunteer__organisation__in=organisation_ids)
+            | Q(offers__volunteer__organisation__in=organisation_ids)
+        )
+    ) | Q(routed_to__in=organisation_ids)
 
 
 def board_requests(user) -> QuerySet[HelpRequest]:

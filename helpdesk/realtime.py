@@ -43,6 +43,8 @@ def request_organisation_ids(request: HelpRequest) -> list[int]:
     every volunteer it was offered to, and the one a referral is routed to (the same rule as
     board.organisations_scope)."""
     ids = {request.routed_to_id} if request.routed_to_id else set()
+    if request.operators_only:
+        return sorted(ids)
     if request.assigned_volunteer_id:
         ids.add(request.assigned_volunteer.organisation_id)
     if request.pk:

@@ -150,6 +150,9 @@ def tasks(request: HttpRequest, pk: int) -> HttpResponse:
     # Only what a coordinator needs: never the resident's notes, health flags or contact.
     requests = (
         HelpRequest.objects.filter(Q(assigned_volunteer__in=ours) | Q(offers__volunteer__in=ours))
+        # A request for operators only (a referral, or a resident with an open one) has left
+        # the partners whose volunteers were offered it (helpdesk.board.organisations_scope).
+        .filter(operators_only=False)
         .distinct()
         .select_related("district", "assigned_volunteer")
         .prefetch_related(
