@@ -104,6 +104,7 @@ def helprequest_resident_update(
     request: HelpRequest,
     details: dict,
     actor: AbstractBaseUser,
+    task: dict | None = None,
     token: str = "",
     match: bool = False,
 ) -> str | None:
@@ -133,8 +134,17 @@ def helprequest_resident_update(
     # and of the language its SMS go out in.
     locked.district = resident.district
     locked.language = resident.language
+    task_fields = []
+    if task and not locked.sensitive:
+        task_fields = [f for f in ("kind", "task_text") if getattr(locked, f) != task[f]]
+        for field in task_fields:
+            setattr(locked, field, task[field])
+    if match and locked.kind not in HelpRequest.OPERATOR_KINDS and not locked.task_text.strip():
+        # Never an offer that tells the volunteer nothing (a text from a new number has none).
+        raise ValidationError(_("Write the task for the volunteer, so that the offer says it."))
+    changed += task_fields
     locked.priority = helprequest_priority(locked)
-    locked.save(update_fields=["district", "language", "priority", "updated_at"])
+    locked.save(update_fields=["district", "language", "priority", "updated_at", *task_fields])
     with override(settings.LANGUAGE_CODE):
         text = _("Resident details updated")
     timeline_record(

@@ -13,7 +13,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 # Kinds the support line handles itself: no task for a volunteer to read.
-OPERATOR_KINDS = frozenset({HelpRequest.Kind.CALLBACK, *HelpRequest.SENSITIVE_KINDS})
+OPERATOR_KINDS = HelpRequest.OPERATOR_KINDS
 
 
 def kind_choices(kinds=None) -> list[tuple[str, str]]:

@@ -120,6 +120,8 @@ class HelpRequest(models.Model):
     CONVERSATION_KINDS = frozenset({Kind.CALLBACK, Kind.PHONE_FRIEND})
     # Never offered to volunteers: they go to organisations that take sensitive cases.
     SENSITIVE_KINDS = frozenset({Kind.REFERRAL})
+    # Handled by the support line itself: no task text for a volunteer to read.
+    OPERATOR_KINDS = frozenset({Kind.CALLBACK, *SENSITIVE_KINDS})
     # Why a request may not reach a volunteer, for the operator and the escalation reason.
     SENSITIVE_REASON = _(
         "Sensitive request: never offered to volunteers. Call back with the safe-callback note, "

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, Language, Resident
+from .models import District, HelpRequest, Language, Resident
 
 # The resident fields an operator may set here (the phone number names the resident and is
 # not edited; consent is given at intake).
@@ -20,6 +20,9 @@ DETAIL_FIELDS = (
     "no_internet",
 )
 SAVE, MATCH = "save", "match"
+# Kinds an operator cannot choose here: a referral is made from a danger text or at intake,
+# a call for the support line from the callback queue.
+VOLUNTEER_KINDS_EXCLUDED = HelpRequest.OPERATOR_KINDS
 
 
 class ResidentDetailsForm(forms.Form):
@@ -34,22 +37,54 @@ class ResidentDetailsForm(forms.Form):
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)
     no_internet = forms.BooleanField(label=_("No internet"), required=False)
+    # What the volunteer is told: a text or call from a new number leaves it empty, and a
+    # volunteer is never offered a task without it.
+    kind = forms.ChoiceField(label=_("What they need"), required=False)
+    task_text = forms.CharField(
+        label=_("Task for the volunteer"),
+        max_length=300,
+        required=False,
+        help_text=_("What the volunteer reads in the offer. No health details."),
+    )
     # Set by the button pressed; Enter submits the first, "save".
     then = forms.ChoiceField(choices=[(SAVE, SAVE), (MATCH, MATCH)], required=False)
 
-    def __init__(self, *args, resident: Resident | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        resident: Resident | None = None,
+        request: HelpRequest | None = None,
+        **kwargs,
+    ) -> None:
         if resident is not None:
-            kwargs.setdefault(
-                "initial",
-                {field: getattr(resident, field) for field in DETAIL_FIELDS}
-                | {"token": uuid.uuid4()},
-            )
+            initial = {field: getattr(resident, field) for field in DETAIL_FIELDS}
+            if request is not None:
+                initial |= {"kind": request.kind, "task_text": request.task_text}
+            kwargs.setdefault("initial", initial | {"token": uuid.uuid4()})
         kwargs.setdefault("auto_id", "resident-%s")
         super().__init__(*args, **kwargs)
         self.resident = resident
+        self.request = request
+        if request is None or request.sensitive or request.kind == HelpRequest.Kind.CALLBACK:
+            # A referral or a call for the support line keeps its kind and has no task.
+            del self.fields["kind"], self.fields["task_text"]
+        else:
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in HelpRequest.Kind.choices
+                if value not in VOLUNTEER_KINDS_EXCLUDED
+            ]
 
     def clean(self) -> dict:
         data = super().clean()
+        if (
+            data.get("then") == MATCH
+            and "task_text" in self.fields
+            and not (data.get("task_text") or "").strip()
+        ):
+            self.add_error(
+                "task_text", _("Write the task for the volunteer, so that the offer says it.")
+            )
         # Matching looks around the resident's home, or without an address register around
         # the district's centre: with no district, only a position already known will do.
         if (
@@ -74,3 +109,10 @@ class ResidentDetailsForm(forms.Form):
 
     def details(self) -> dict:
         return {field: self.cleaned_data[field] for field in DETAIL_FIELDS}
+
+    def task(self) -> dict:
+        """The request's kind and task text, when this form has them."""
+        if "task_text" not in self.fields:
+            return {}
+        data = self.cleaned_data
+        return {"kind": data.get("kind") or self.request.kind, "task_text": data["task_text"]}

@@ -192,13 +192,16 @@ def request_resident(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete or correct the resident's details (a text or call from a new number leaves
     only the phone), and with "Save and match" run matching in the same step."""
     help_request = get_object_or_404(HelpRequest.objects.select_related("resident"), pk=pk)
-    form = ResidentDetailsForm(request.POST or None, resident=help_request.resident)
+    form = ResidentDetailsForm(
+        request.POST or None, resident=help_request.resident, request=help_request
+    )
     if request.method == "POST" and form.is_valid():
         match = form.cleaned_data["then"] == MATCH
         try:
             outcome = actions.helprequest_resident_update(
                 request=help_request,
                 details=form.details(),
+                task=form.task(),
                 actor=request.user,
                 token=str(form.cleaned_data["token"]),
                 match=match,

@@ -54,6 +54,8 @@ def details(place, *, then="match", token=None, **extra) -> dict:
         "language": "sv",
         "is_70_plus": "on",
         "lives_alone": "on",
+        "kind": "groceries",
+        "task_text": "Handla mat på Coop, lista i brevlådan",
         "then": then,
     }
     data.update(extra)
@@ -218,3 +220,30 @@ def test_a_referral_is_completed_but_never_matched(operator_client):
     save(operator_client, referral, details(district, then="save"))
     assert Resident.objects.get(pk=referral.resident_id).name == "Greta Andersson"
     assert not referral.offers.exists()
+
+
+@pytest.mark.parametrize("origin", ORIGINS, ids=lambda f: f.__name__)
+def test_no_volunteer_is_offered_a_task_that_says_nothing(origin, operator_client, run_tasks):
+    """A text or call from a new number has no task text: "Save and match" asks for it, and the
+    offer the volunteer then gets says it."""
+    district = district_make(lat=59.30, lon=18.00)
+    volunteer = volunteer_make(lat=59.30, lon=18.00, district=district)
+    request = origin(run_tasks)
+    assert request.task_text == ""
+    page = operator_client.get(reverse("request_resident", args=[request.pk])).content.decode()
+    assert 'name="task_text"' in page and 'name="kind"' in page
+
+    response = save(operator_client, request, details(district, task_text="  "))
+    assert response.status_code == 200
+    assert "Skriv uppgiften" in response.content.decode()
+    assert not Offer.objects.filter(request=request).exists()
+
+    response = save(operator_client, request, details(district, kind="pharmacy"))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.kind, request.task_text) == (
+        "pharmacy",
+        "Handla mat på Coop, lista i brevlådan",
+    )
+    offer_sms = Message.objects.filter(phone=str(volunteer.phone)).latest("pk")
+    assert "Coop" in offer_sms.body
