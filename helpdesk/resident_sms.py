@@ -232,7 +232,43 @@ def _to_operator(
     else:
         request_note(request, "Asked for help by SMS: for an operator to call back.")
     callback_due_ensure(request, minutes=0 if ambiguous else None)
+    if ambiguous:
+        _hold_for_call(open_requests, triage=request)
     return texts.text_unknown_number(request, languages=[language]), language
+
+
+# Statuses in which a volunteer is asked, holds the task, or is about to be asked.
+_VOLUNTEER_STATUSES = (Status.NEW, Status.MATCHING, Status.OFFERED, Status.ASSIGNED)
+
+
+def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
+    """After a text that may signal danger, the resident's other requests leave the volunteers
+    (the volunteers are told they are no longer needed, nothing more) and wait, escalated,
+    for the operator's call: the person the resident fears may be the one a volunteer meets
+    at the door. An operator matches them again after the call if all is well."""
+    reason = (
+        f"The resident's SMS may signal danger: an operator calls them first (request "
+        f"{triage.code}); no volunteer until then."
+    )
+    for request in open_requests.filter(sensitive=False).exclude(pk=triage.pk):
+        request = HelpRequest.objects.select_for_update().get(pk=request.pk)
+        awaiting_call = HelpRequest.objects.filter(HelpRequest.AWAITING_CALL, pk=request.pk)
+        if request.status == Status.NEW and awaiting_call.exists():
+            continue  # an operator calls before anything is offered anyway
+        offers_withdraw(request=request, reason=reason)
+        if request.status in _VOLUNTEER_STATUSES:
+            helprequest_transition(
+                request=request,
+                to=Status.ESCALATED,
+                actor_label="system",
+                text=reason,
+                escalation_reason=reason[:300],
+                assigned_volunteer=None,
+            )
+        elif request.assigned_volunteer_id is not None:
+            HelpRequest.objects.filter(pk=request.pk).update(assigned_volunteer=None)
+            request_note(request, reason)
+            board_publish(request=request, event="status")
 
 
 def _referral(message: Message, resident: Resident, open_requests) -> tuple[str, str]:

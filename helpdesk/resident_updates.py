@@ -13,7 +13,7 @@ from notifications.phones import phone_is_mobile
 from notifications.services import sms_send
 
 from . import resident_texts as texts
-from .models import HelpRequest, TimelineEvent
+from .models import Callback, HelpRequest, TimelineEvent
 from .services import timeline_record
 
 Status = HelpRequest.Status
@@ -66,6 +66,16 @@ def _just_told(request: HelpRequest) -> bool:
     ).exists()
 
 
+def _call_due(request: HelpRequest) -> bool:
+    """Whether an operator's call to this resident is due now, on any open request."""
+    return Callback.objects.filter(
+        request__resident_id=request.resident_id,
+        request__status__in=HelpRequest.OPEN_STATUSES,
+        done_at__isnull=True,
+        due_at__lte=timezone.now() + QUIET,
+    ).exists()
+
+
 def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) -> None:
     if request.converted_to_id:
         # A callback turned into another request (callbacks.callback_convert): the resident
@@ -73,6 +83,17 @@ def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) 
         return
     build = UPDATES.get(request.status)
     if build is None or not _update_reads_true(request):
+        return
+    if request.status == Status.ESCALATED and _call_due(request):
+        # The resident texted something an operator must hear first (it may signal danger,
+        # or they asked for a call): "we are still looking" would be wrong, and unasked.
+        timeline_record(
+            request=request,
+            kind=TimelineEvent.Kind.NOTE,
+            actor_label="system",
+            text="The resident was not texted that we are still looking: an operator's call "
+            "to them is due now. Tell them on the call.",
+        )
         return
     if request.status == Status.ESCALATED and _just_told(request):
         timeline_record(
