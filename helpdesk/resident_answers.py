@@ -14,7 +14,8 @@ from notifications.models import Message
 
 from . import resident_texts as texts
 from .models import HelpRequest, InvalidTransition, Resident
-from .resident_reading import Conversation, feedback_rating
+from .realtime import board_publish
+from .resident_reading import Conversation, feedback_rating, text_complains, text_praises
 from .resident_records import SMS, request_note, sms_in_record
 from .services import helprequest_transition
 
@@ -66,15 +67,32 @@ def rating_store(
 
 
 def feedback_store(*, message: Message, request: HelpRequest) -> tuple[str, str]:
-    """Thanks after "done, how was it?": kept on the done request, with a rating if it has one
-    ("5 tack!"). Never a new request, so it never counts as a need."""
-    data = {"feedback": True}
-    rating = feedback_rating(message.body)
+    """A reply to "done, how was it?" (praise, a complaint, a remark): kept on the done
+    request, with a rating if it has one ("5 tack!"). Never a new request, so it never counts
+    as a need. A complaint is put before operators: the request comes back on today's board."""
+    body = message.body or ""
+    complaint = text_complains(body)
+    data = {"feedback": True, "complaint": complaint}
+    rating = feedback_rating(body)
     if rating is not None and request.rating is None:
         HelpRequest.objects.filter(pk=request.pk).update(rating=rating)
         request.rating = data["rating"] = rating
+    if complaint:
+        # The board shows a done request on the day it last changed.
+        request.updated_at = timezone.now()
+        HelpRequest.objects.filter(pk=request.pk).update(updated_at=request.updated_at)
     sms_in_record(request, message, **data)
-    return texts.text_feedback_thanks(request), request.language
+    if complaint:
+        request_note(
+            request,
+            "The resident complains about this request by SMS: an operator looks into it.",
+            complaint=True,
+        )
+        board_publish(request=request, event="complaint")
+        return texts.text_complaint_thanks(request), request.language
+    if text_praises(body):
+        return texts.text_feedback_thanks(request), request.language
+    return texts.text_remark_thanks(request), request.language
 
 
 def cancel_handle(

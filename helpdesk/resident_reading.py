@@ -45,7 +45,7 @@ KIND_KEYWORDS = [
                 *("handla*", "handling*", "mat", "maten", "matkass*", "livsmedel*", "affär*"),
                 *("groceries", "grocery", "shopping", "food", "shop"),
                 *("alışveriş*", "market*", "yiyecek*", "gıda", "erzak"),
-                *("kauppa*", "kaupasta", "ruoka*", "ruokaa", "ostoks*"),
+                *("kauppa*", "kaupa*", "ruoka*", "ruokaa", "ostoks*"),
                 *("بقالة", "البقالة", "طعام", "الطعام", "أكل", "تسوق", "التسوق", "مشتريات"),
             ]
         ),
@@ -98,22 +98,60 @@ THANKS_WORDS = phrases_fold(
         *("helpful", "brilliant", "perfect", "appreciate*", "grateful"),
         *("teşekkür*", "tesekkur*", "sağol*", "sagol*", "eyvallah", "harika", "nazik*"),
         *("güzel*", "memnun*", "allah razı olsun"),
-        *("kiitos*", "kiitti", "kiva*", "ihana*", "mukava*", "hyvä*", "loistava*"),
+        *("kiitos*", "kiitti", "kiva*", "ihana*", "mukava*", "hyvä*", "hyvin", "loistava*"),
         *("ystävälli*",),
         *("شكرا", "شكر*", "مشكور*", "جزاك*", "جزاكم*", "ممتاز*", "لطيف*", "بارك الله"),
     ]
 )
-# Words that ask for something, so a thank-you carrying one is a new request, not feedback.
-ASKING_WORDS = phrases_fold(
+# After "done, how was it?" a need is new only when it is asked for: one of these, in a clause
+# without a negation ("behöver inte", "don't need"). Not "hjälp" or "help" alone: "tack för
+# hjälp med handlingen" is thanks.
+ASK_WORDS = phrases_fold(
     [
-        # Not "hjälpen", "help", "yardım" or "مساعدة" alone: "tack för hjälpen" is thanks.
-        *("hjälp", "hjälp mig", "hjälpa mig", "behöver", "kan ni", "kan någon"),
-        *("help me", "please help", "need*", "could you", "can you"),
-        *("yardım edin", "yardım lazım", "lazım", "lazim", "ihtiyac*", "istiyorum"),
-        *("apua", "tarvit*", "voisitte*", "voitteko"),
-        *("ساعدني", "ساعدوني", "احتاج", "محتاج*", "أريد"),
+        # Not "snälla" (please, but also kind: "ni är så snälla").
+        *("kan ni", "kan någon", "kan du", "skulle ni", "behöver", "vill ha"),
+        *("hjälp mig", "hjälpa mig", "ring mig"),
+        *("can you", "could you", "can someone", "could someone", "would you", "i need"),
+        *("we need", "need", "please", "help me", "call me"),
+        *("yardım eder misiniz", "yardım edin", "yapar mısınız", "yapabilir misiniz"),
+        *("alabilir misiniz", "lütfen", "lutfen", "lazım", "lazim", "ihtiyac*", "istiyorum"),
+        *("voisitte*", "voitteko", "voisitko", "voitko", "tarvit*", "auttakaa", "pyydän"),
+        *("أحتاج", "احتاج", "نحتاج", "محتاج*", "ممكن", "أريد", "اريد", "من فضلك", "لو سمحت"),
+        *("ساعدني", "ساعدوني", "اتصلوا بي", "اتصل بي"),
+        *("soittakaa", "soita minulle", "beni arayın", "beni arayin", "arar mısınız"),
     ]
 )
+# Help itself, asked for without naming a kind ("men kan ni hjälpa mig", "yardım lazım"): an
+# operator finds out what. Whole words: "hon hjälpte mig" and "helpful" are praise.
+HELP_WORDS = phrases_fold(["hjälp", "hjälpa", "help", "yardım*", "apua", "avun", "مساعدة"])
+NOT_ASKING = phrases_fold(
+    [
+        *("behöver inte", "behöver ingen", "behöver inget", "behöver ingenting", "inte behöver"),
+        *("don't need", "dont need", "do not need", "no need", "no longer need"),
+        *("ihtiyacım yok", "ihtiyacim yok", "gerek yok", "lazım değil", "istemiyorum"),
+        *("en tarvitse", "ei tarvitse", "emme tarvitse", "en halua"),
+        *("لا أحتاج", "لا احتاج", "لا نحتاج", "مش محتاج", "لست بحاجة", "ما احتاج"),
+    ]
+)
+# Words of a complaint about a visit. Phrases where a word alone means something else in
+# another of the languages ("sent" is English too, "bad" Swedish for "asked").
+COMPLAINT_WORDS = phrases_fold(
+    [
+        *("aldrig", "kom inte", "kom sent", "för sent", "var sen", "försen*", "otrevlig*"),
+        *("oförskämd*", "dålig*", "besviken", "missnöjd*", "inte nöjd", "glömde"),
+        *("never", "late", "didn't come", "didnt come", "did not come", "didn't show"),
+        *("no show", "rude", "forgot", "disappointed", "not happy", "unhappy", "terrible"),
+        *("awful",),
+        *("gelmedi", "getirmedi", "geç", "kaba*", "kötü*", "unuttu", "şikayet*"),
+        *("memnun değilim", "memnun kalmadım"),
+        *("ei tullut", "ei tuonut", "koskaan", "myöhässä", "myöhästy*", "töykeä*", "huono*"),
+        *("unohti", "pettynyt", "valitus*"),
+        *("لم يأت", "لم يات", "لم ياتي", "لم تأت", "لم يحضر", "لم تحضر", "ما جا", "تأخر*"),
+        *("متأخر*", "سيء", "سيئ", "وقح*", "نسي", "شكوى", "ابدا"),
+    ]
+)
+# Where one thought ends and another begins, for reading a negation only in its own clause.
+_CLAUSE = re.compile(r"[,.;:!?\n،؛]+|\s(?:men|but|ama|fakat|mutta|لكن)\s", re.IGNORECASE)
 _CODE = re.compile(r"\b(\d{4,8})\b")
 _RATING = re.compile(r"^(?:([1-5])(?: (\d{4,8}))?|(\d{4,8}) ([1-5]))$")
 
@@ -173,16 +211,33 @@ def text_is_symbols(text: str) -> bool:
     return not text_fold(text) and any(unicodedata.category(c) == "So" for c in text or "")
 
 
-def text_asks(text: str) -> bool:
-    """Whether the text asks for something: names a need or a word of asking."""
-    return bool(kinds_read(text)) or text_has_any(text_fold(text), ASKING_WORDS) is not None
+def text_asks_anew(text: str) -> bool:
+    """Whether a reply to "done, how was it?" clearly asks for something new: it names a need
+    (or help itself) and a clause of it asks without a negation ("tack, kan ni handla igen
+    på fredag", "men yardım lazım"; not "behöver inte mer mat"), or it is only a need
+    ("apotek", "handla mat", "ring mig")."""
+    need = bool(kinds_read(text))
+    for clause in _CLAUSE.split(text or ""):
+        folded = text_fold(clause)
+        if not text_has_any(folded, ASK_WORDS) or text_has_any(folded, NOT_ASKING):
+            continue
+        if need or text_has_any(folded, HELP_WORDS):
+            return True
+    if not need:
+        return False
+    folded = text_fold(text)
+    words_of_feedback = THANKS_WORDS + COMPLAINT_WORDS + NOT_ASKING
+    return len(folded.split()) <= 2 and text_has_any(folded, words_of_feedback) is None
 
 
-def feedback_read(text: str) -> bool:
-    """Thanks or praise ("tack så mycket", "hon var jättesnäll", "kiitos", "🙏") that asks for
-    nothing new."""
-    thanks = text_is_symbols(text) or text_has_any(text_fold(text), THANKS_WORDS) is not None
-    return thanks and not text_asks(text)
+def text_complains(text: str) -> bool:
+    """Whether feedback has words of complaint ("kom aldrig", "late", "gelmedi")."""
+    return text_has_any(text_fold(text), COMPLAINT_WORDS) is not None
+
+
+def text_praises(text: str) -> bool:
+    """Whether feedback has words of thanks or praise, or is only emoji."""
+    return text_is_symbols(text) or text_has_any(text_fold(text), THANKS_WORDS) is not None
 
 
 RATING_DIGITS = frozenset("12345")
@@ -214,7 +269,9 @@ def resident_text_read(text: str, *, conversation: Conversation) -> Intent:
         return Intent.RATING
     if cancel_read(text)[0]:
         return Intent.CANCEL
-    if conversation.awaiting_feedback and feedback_read(text):
+    # After "done, how was it?" a reply is about the visit unless it asks anew.
+    replied = text_fold(text) or text_is_symbols(text)
+    if conversation.awaiting_feedback and replied and not text_asks_anew(text):
         return Intent.FEEDBACK
     if conversation.open_request:
         return Intent.FOLLOW_UP if text_fold(text) else Intent.UNREADABLE

@@ -114,6 +114,26 @@ def text_feedback_thanks(request: HelpRequest) -> str:
     )
 
 
+def text_complaint_thanks(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: _(
+            "Thank you for telling us, and we are sorry it did not go well. The support line "
+            "will look into it."
+        ),
+    )
+
+
+def text_remark_thanks(request: HelpRequest) -> str:
+    return _in(
+        request.language,
+        lambda: (
+            _("Thank you for your message about request %(code)s. We have noted it.")
+            % {"code": request.code}
+        ),
+    )
+
+
 def text_already_cancelled(request: HelpRequest) -> str:
     return _in(
         request.language,
