@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
 from matching import services as matching
 from matching.models import Offer, Organisation, Volunteer
@@ -72,6 +73,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 window_start=data["window_start"],
                 window_end=data["window_end"],
                 safe_callback_note=data["safe_callback_note"],
+                concern=data["concern"],
                 send_summary=data["send_summary"],
                 actor=request.user,
             )
@@ -263,7 +265,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             outcome = actions.helprequest_rematch(request=help_request, actor=user)
             match_message(request, help_request, outcome)
         elif action in ("offer", "assign"):
-            ids = request.POST.getlist("volunteer")
+            ids = ids_read(request.POST.getlist("volunteer"))
             volunteers = list(Volunteer.objects.filter(pk__in=ids))
             if not volunteers:
                 messages.error(request, _("Choose at least one volunteer."))

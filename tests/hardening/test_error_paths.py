@@ -15,7 +15,7 @@ from helpdesk.models import Callback, HelpRequest
 from notifications.models import Message
 from notifications.services import message_claim, sms_send
 from tests.conftest import make_user
-from tests.factories import helprequest_make, mobile, resident_make
+from tests.factories import helprequest_make, mobile, resident_make, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post
 
 from .urlwalk import routes
@@ -121,3 +121,56 @@ def test_a_status_callback_naming_an_inbound_sid_changes_no_inbound_row(client):
     outbound.refresh_from_db()
     assert outbound.status == "delivered" and outbound.provider_id == inbound_sid
     assert Message.objects.get(direction="in").provider_id == inbound_sid
+
+
+def post_parameters() -> set[str]:
+    """Every name the project's views read straight from a POST body."""
+    names = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            names |= set(
+                re.findall(r"request\.POST\.(?:get|getlist)\(\s*[\"'](\w+)", path.read_text())
+            )
+    return names
+
+
+def action_names() -> set[str]:
+    """The literal actions views compare their `action` argument with."""
+    names = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*views.py"):
+            text = path.read_text()
+            names |= set(re.findall(r"action == [\"'](\w+)[\"']", text))
+            for group in re.findall(r"action in \(([^)]*)\)", text):
+                names |= set(re.findall(r"[\"'](\w+)[\"']", group))
+    return names
+
+
+def test_every_post_field_and_action_takes_any_number_without_a_500(settings):
+    """The ids a form posts (a volunteer to offer or assign, a resident, a day count) are read
+    as ASCII digits of a size the database holds; anything else is an error message, not a
+    500."""
+    superuser = User.objects.create_superuser("root", password="correct-horse-battery")
+    volunteer = volunteer_make()
+    request = helprequest_make(resident=resident_make())
+    client = Client(raise_request_exception=False)
+    client.force_login(superuser)
+    names, actions = post_parameters(), action_names()
+    assert "volunteer" in names and {"offer", "assign", "claim"} <= actions
+    for route in routes():
+        if route.is_signed_webhook or route.is_public:
+            continue
+        choices = [actions] if any(name == "action" for _, name in route.params) else [{""}]
+        for action in sorted(choices[0]):
+            values = {
+                name: request.pk if conv == "int" else request.code for conv, name in route.params
+            }
+            values["action"] = action
+            values["volunteer_id"] = volunteer.pk
+            path = route.fill(values)
+            for value in ODD_NUMBERS:
+                client.force_login(superuser)  # /logout/ is walked too
+                response = client.post(path, dict.fromkeys(names, value))
+                assert response.status_code < 500, f"POST {path} with {value!r}"
+                if route.name != "logout":
+                    assert "/login/" not in response.get("Location", ""), f"POST {path}"
