@@ -6,6 +6,7 @@ keyword lists here are written as people spell them and folded once at import.
 """
 
 import re
+import sys
 import unicodedata
 
 from django.conf import settings
@@ -30,8 +31,12 @@ _TRANSLATE = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
-# Bidi controls and zero-width characters some phones insert around mixed-direction text.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Format characters (Unicode category Cf) are invisible: bidi controls some phones insert
+# around mixed-direction text, zero-width joiners inside emoji, soft hyphens a keyboard or a
+# copied text leaves inside a word ("hot\u00adar"). Every one is dropped, not a list of them.
+_INVISIBLE = dict.fromkeys(
+    c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+)
 _NOT_WORD = re.compile(r"[^\w]+")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -40,7 +45,7 @@ RESIDENT_LANGUAGES = ("sv", "en", "ar", "tr", "fi")
 
 def text_fold(text: str) -> str:
     """Lower case, no diacritics or harakat, no punctuation, single spaces, ASCII digits."""
-    text = _INVISIBLE.sub("", text or "")
+    text = (text or "").translate(_INVISIBLE)
     text = text.translate(_TRANSLATE).casefold().translate(_TRANSLATE)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))

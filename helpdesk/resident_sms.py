@@ -124,7 +124,7 @@ def _handle(message: Message, resident: Resident, *, is_new: bool) -> tuple[str,
     intent = resident_text_read(body, conversation=conversation)
 
     if intent == Intent.DANGER:
-        return _referral(message, resident, open_requests)
+        return _referral(message, resident, open_requests, is_new=is_new)
     if intent == Intent.OPERATOR:
         return _to_operator(message, resident, open_requests, is_new=is_new)
     if intent == Intent.RATING:
@@ -271,15 +271,31 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
             board_publish(request=request, event="status")
 
 
-def _referral(message: Message, resident: Resident, open_requests) -> tuple[str, str]:
+def _referral(
+    message: Message, resident: Resident, open_requests, *, is_new: bool = False
+) -> tuple[str, str]:
     """A text that signals danger: a sensitive referral, whatever else is open. The request it
     joins becomes that referral, so the resident's words never stay where a volunteer can see
-    them (helpdesk.referrals then takes the resident's other open requests to operators)."""
+    them (helpdesk.referrals then takes the resident's other open requests to operators).
+
+    The reply is in the language the danger was written in (the vocabulary that matched), not
+    the one stored or guessed: someone who writes "mieheni lyö minua" from a number kept as
+    Swedish reads Finnish, and a wrong guess must not cost them the helpline's number. A new
+    number keeps that language; a known resident's stored one is theirs to change. The
+    referral carries it, so the operator who calls back knows which language to call in."""
+    danger = danger_read(message.body)
+    concern = danger.concern if danger else Concern.VIOLENCE
+    language = danger.language if danger else resident.language
+    if is_new and resident.language != language:
+        resident.language = language
+        resident.save(update_fields=["language"])
     referral = open_requests.filter(sensitive=True).first()
     if referral is not None:
         sms_in_record(referral, message, danger=True)
         callback_due_ensure(referral, minutes=0)
-        return texts.text_referral_followup(referral), referral.language
+        HelpRequest.objects.filter(pk=referral.pk).update(language=language)
+        referral.language = language
+        return texts.text_referral_followup(referral), language
     joined = open_requests.first()
     if joined is None:
         referral = helprequest_create(
@@ -287,16 +303,17 @@ def _referral(message: Message, resident: Resident, open_requests) -> tuple[str,
             kind=Kind.REFERRAL,
             channel=HelpRequest.Channel.SMS,
             urgency=HelpRequest.Urgency.URGENT,
+            language=language,
             actor_label=SMS,
         )
     else:
         referral = _referral_take_over(joined)
-    danger = danger_read(message.body)
-    concern = danger.concern if danger else Concern.VIOLENCE
+        HelpRequest.objects.filter(pk=referral.pk).update(language=language)
+        referral.language = language
     sms_in_record(referral, message, danger=True)
     referral_route(request=referral, concern=concern)
     callback_due_ensure(referral, minutes=0)
-    return texts.text_referral(referral, concern=concern), referral.language
+    return texts.text_referral(referral, concern=concern), language
 
 
 def _referral_take_over(request: HelpRequest) -> HelpRequest:

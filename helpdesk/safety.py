@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from matching.models import Organisation
 
 from . import danger_words
-from .languages import text_fold
+from .languages import language_guess, text_fold
 from .models import HelpRequest, TimelineEvent
 from .realtime import board_publish
 from .services import timeline_record
@@ -66,66 +66,99 @@ PRIORITY = (
 
 @dataclass(frozen=True)
 class Danger:
-    """`certain` False: only might be danger; an operator triages, no referral reply."""
+    """`certain` False: only might be danger; an operator triages, no referral reply.
+    `language`: the language whose words said it most strongly, the one to answer in."""
 
     concern: Concern
     certain: bool
+    language: str
 
 
 @dataclass(frozen=True)
 class _Rule:
+    language: str
     concern: Concern
     certain: bool
     pattern: re.Pattern
     unless: re.Pattern | None
 
 
-def _whole_words(pattern: str) -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+def _whole_words(pattern: str, prefix: str = "") -> re.Pattern:
+    return re.compile(rf"(?<!\w){prefix}(?:{pattern})(?!\w)")
 
 
 def _rules_compile() -> tuple[_Rule, ...]:
-    """One regex per concern, certainty and exception, joined across the five languages."""
-    grouped: dict[tuple[Concern, bool, str | None], list[str]] = {}
-    for vocabulary in danger_words.LANGUAGES.values():
-        for key, patterns in vocabulary.items():
+    """One regex per language, concern, certainty and exception."""
+    grouped: dict[tuple[str, Concern, bool, str | None], list[str]] = {}
+    for language, pack in danger_words.LANGUAGES.items():
+        for key, patterns in pack.VOCABULARY.items():
             concern, certain = Concern(key.rstrip("?")), not key.endswith("?")
             for entry in patterns:
                 pattern, unless = entry if isinstance(entry, tuple) else (entry, None)
-                grouped.setdefault((concern, certain, unless), []).append(pattern)
+                grouped.setdefault((language, concern, certain, unless), []).append(pattern)
     return tuple(
         _Rule(
+            language=language,
             concern=concern,
             certain=certain,
-            pattern=_whole_words("|".join(patterns)),
+            pattern=_whole_words(
+                "|".join(patterns), getattr(danger_words.LANGUAGES[language], "PREFIX", "")
+            ),
             unless=_whole_words(unless) if unless else None,
         )
-        for (concern, certain, unless), patterns in grouped.items()
+        for (language, concern, certain, unless), patterns in grouped.items()
     )
 
 
 _RULES = _rules_compile()
 _YOUTH = _whole_words(danger_words.YOUTH)
+_LANGUAGE_ORDER = tuple(danger_words.LANGUAGES)
 
 
 def danger_read(text: str) -> Danger | None:
-    """Whether a resident's text signals danger, about what, and how surely."""
-    folded = text_fold(text)
+    """Whether a resident's text signals danger, about what, how surely, and in which
+    language it was said."""
+    folded = text_fold(danger_words.emoji_words(text or ""))
     if not folded:
         return None
-    certain: set[Concern] = set()
-    unsure: set[Concern] = set()
+    # How much of the text each rule that holds covers, by language, concern and certainty.
+    matched: dict[tuple[str, Concern, bool], int] = {}
     for rule in _RULES:
-        if rule.pattern.search(folded) and not (rule.unless and rule.unless.search(folded)):
-            (certain if rule.certain else unsure).add(rule.concern)
-    found = certain or unsure
-    if not found:
+        if rule.unless and rule.unless.search(folded):
+            continue
+        covered = sum(len(m.group()) for m in rule.pattern.finditer(folded))
+        if covered:
+            key = (rule.language, rule.concern, rule.certain)
+            matched[key] = matched.get(key, 0) + covered
+    if not matched:
         return None
-    concern = min(found, key=PRIORITY.index)
+    certain = any(is_certain for _, _, is_certain in matched)
+    concern = min((c for _, c, is_certain in matched if is_certain == certain), key=PRIORITY.index)
+    language = _language_strongest(text, matched, concern=concern, certain=certain)
     # A parent who hits, a school, an age under 18, children harmed: the young's line fits.
     if concern in (Concern.VIOLENCE, Concern.SEXUAL) and _YOUTH.search(folded):
         concern = Concern.YOUTH
-    return Danger(concern=concern, certain=bool(certain))
+    return Danger(concern=concern, certain=certain, language=language)
+
+
+def _language_strongest(
+    text: str, matched: dict[tuple[str, Concern, bool], int], *, concern: Concern, certain: bool
+) -> str:
+    """The language whose words said this concern at this certainty over most of the text;
+    then the one whose words said most of anything; then the language the text looks like.
+    A Swedish "han" in a Finnish text, or a Turkish word for suicide in Arabizi, then does not
+    decide the reply."""
+    guessed = language_guess(text)
+
+    def strength(language: str) -> tuple:
+        return (
+            matched.get((language, concern, certain), 0),
+            sum(n for (lang, _, _), n in matched.items() if lang == language),
+            language == guessed,
+            -_LANGUAGE_ORDER.index(language),
+        )
+
+    return max(_LANGUAGE_ORDER, key=strength)
 
 
 def text_signals_danger(text: str) -> bool:

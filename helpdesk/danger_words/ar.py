@@ -1,7 +1,10 @@
 """Arabic, standard and dialects: how danger is written (see helpdesk.danger_words)."""
 
 # ruff: noqa: E501 (a pattern reads best on one line)
-from .patterns import INFECTION, alt
+from .patterns import INFECTION, MEDICAL, alt, near
+
+# "And" and "so" are written onto the next word (وزوجي, وحبسوني, فأريد).
+PREFIX = "[وف]?"
 
 _WHO = alt(
     r"\w*زوجي",
@@ -13,8 +16,48 @@ _WHO = alt(
     r"طليقي",
     r"صديقي",
     r"حفيدي",
+    r"حفيدتي",
+    r"ولدي",
+    r"اولادي",
+    r"عيالي",
+    r"اختي",
+    r"اخوي",
+    r"زوجتي",
+    r"كنتي",
+    r"صهري",
     r"هو",
+    r"هي",
     r"هم",
+)
+# What someone close takes or keeps to hold an older person.
+_THINGS = alt(
+    r"هاتفي",
+    r"تلفوني",
+    r"جوالي",
+    r"موبايلي",
+    r"تليفوني",
+    r"فلوسي",
+    r"مالي",
+    r"اموالي",
+    r"نقودي",
+    r"راتبي",
+    r"معاشي",
+    r"تقاعدي",
+    r"بطاقتي",
+    r"بطاقاتي",
+    r"مفاتيحي",
+    r"مفتاحي",
+    r"جواز سفري",
+    r"جوازي",
+    r"هويتي",
+    r"محفظتي",
+)
+_TAKES = r"\w*(?:اخذ|ياخذ|تاخذ|اخد|ياخد|تاخد|ماخذ|واخد|سحب|يسحب|خبا|يخبي|سرق|يسرق|حجز|يحجز|صادر|يصادر)\w*"
+_TAKES_THING = rf"{_TAKES} (?:\w+ )?{_THINGS}"
+# Keeping someone from the door, the phone, food, sleep or other people.
+_KEEPS_ME = alt(
+    r"(?:لا|ما|مش|مو|ولا|وما|ومش) (?:\w+ )?(?:يسمح|تسمح|يسمحو|يسمحون|بيسمح|بتسمح|يخلي|تخلي|بخلي|بيخلي|بتخلي|يتركني|تتركني|يخلو|بيخلو)\w*(?: لي| لنا)?(?: \w+)? (?:ب?ال?خروج|اطلع|اخرج|اروح|اتصل|اكلم|اشوف|اري|اكل|انام|ب?الاتصال|ب?الاكل|ب?النوم)\w*",
+    r"\w*يمنع(?:ني|وني|نا) (?:من )?\w+",
 )
 _PHONE = r"(?:اخذ|اخذت|ياخذ|اخد|بياخد|تاخذ)\w* (?:\w+ )?(?:هاتفي|تلفوني|جوالي|موبايلي|تليفوني)"
 VOCABULARY = {
@@ -30,6 +73,11 @@ VOCABULARY = {
         r"\w*هدد\w* ب?قتلي",
         rf"{_WHO} (?:\w+ ){{0,2}}\w*يقتل(?:ني|نا)",
         r"\w*(?:خنق|دفع|ركل|رفس|صفع|لطم|حرق)(?:ني|تني|وني|نا)",
+        # Arabizi, Arabic in Latin letters and digits: "bedrobni", "yadrebni" (hits me),
+        # "hadadni" (threatened me), "yi2telni" (kills me).
+        r"\w*d[aeiou]?r[aeiou]?b(?:ni|ny|na|ouni|oni|uni|tni|itni|etni|atni)",
+        r"\w*h[ae]?d+[ae]?d(?:ni|ny|na|ouni|uni)",
+        r"\w*[2q][aeiou]?t[aeiou]?l(?:ni|ny|na|ouni|uni)",
         r"\w*(?:يخنق|يدفع|يركل|يرفس|يصفع|يلطم)(?:ني|نا)",
         r"(?:حاول|يحاول) (?:خنقي|قتلي)",
         rf"(?:خايف|خايفه|اخاف|بخاف|مرعوب|مرعوبه|خوفي) (?:منه|منها|منهم|من {_WHO})",
@@ -62,16 +110,28 @@ VOCABULARY = {
         r"(?:سحب|خبا|اخفي|سرق|يخبي|يسحب)\w* (?:\w+ )?(?:هاتفي|تلفوني|جوالي|موبايلي|تليفوني)",
         r"\w*(?:يسرق|سرق)\w* (?:\w+ )?(?:فلوسي|مالي|نقودي|راتبي|معاشي|ذهبي)",
         r"\w*يجبر(?:ني|وني)\w* (?:\w+ ){0,2}(?:اعطي|اعطيه|ادفع|اوقع|امضي|اعطيهم)\w*",
+        # All of it, two of the things at once, or the things with a locked door or a ban.
+        rf"{_TAKES} (?:\w+ )?(?:كل|جميع) {_THINGS}",
+        rf"{_TAKES_THING}(?: \w+){{0,3}} و?{_THINGS}",
+        near(_TAKES_THING, alt(_KEEPS_ME, r"و?\w*(?:حبس|قفل)\w*"), 8),
+        rf"{_WHO} (?:\w+ ){{0,2}}{_KEEPS_ME}",
     ],
     "elder_abuse?": [
         _PHONE,
         r"(?:ياخذ|اخذ|بياخذ|تاخذ|اخذت|ياخد|اخد|بياخد|تاخد) (?:\w+ )?(?:راتبي|معاشي|تقاعدي|فلوسي|بطاقتي)",
+        rf"{_TAKES} (?:\w+ )?(?:جواز سفري|جوازي)",
+        (_KEEPS_ME, MEDICAL),
     ],
     "self_harm": [
         r"\w*انتحا?ر\w*",
         r"\w*(?:قتل|اموت|اذي|اوذي|ايذاء|اجرح) نفسي",
         r"(?:اريد|ابغي|ابي|بدي|عايز|عايزه|عاوزه|اتمني|نفسي) (?:ان )?(?:اموت|موت)",
-        r"(?:لا|ما|مش) (?:اريد|بدي|عايز|عايزه|ابغي) (?:ان )?(?:اعيش|عيش)",
+        r"(?:لا|ما|مش) (?:\w+ )?(?:اريد|بدي|عايز|عايزه|ابغي) (?:ان )?(?:اعيش|عيش)",
+        r"\w*(?:انهي|ينهي|انهاء|اخلص) (?:علي )?حياتي",
+        near(r"\w*(?:حبوب|ادويه|دوا|حبات|اقراص)\w*", r"(?:مره|دفعه) واحده", 6),
+        # Arabizi: "bade mout" (I want to die), "ente7ar" (suicide).
+        r"\w*nt[ae]?7[ae]?r\w*",
+        r"(?:bdi|badi|bade|beddi|biddi|nefsi|nifsi|3ayez|3ayza|3awez|3awza|ayez|ayza|abi|abgha|ureed|oreed) (?:a|an |en )?(?:moot|mout|mut|amoot|amout|amut|amot)",
     ],
     "self_harm?": [
         r"(?:لم|ما) (?:اعد|عدت) (?:احتمل|اتحمل|اقدر)",

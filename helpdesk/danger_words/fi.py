@@ -1,7 +1,7 @@
 """Finnish: how danger is written (see helpdesk.danger_words)."""
 
 # ruff: noqa: E501 (a pattern reads best on one line)
-from .patterns import INFECTION, alt, near
+from .patterns import HIT, INFECTION, MEDICAL, alt, near
 
 _WHO = alt(
     r"(?:entinen )?mieheni",
@@ -33,10 +33,49 @@ _HIT = alt(
     r"satutt\w*",
 )
 _PHONE = r"(?:vei|vie|ottaa|otti) (?:minun |mun )?(?:puhelimeni|kannykkani)"
+# Family named without "my", as people write of who keeps them ("poika ei päästä minua
+# ulos"); not in _WHO, where "poika potki palloa" would read as violence.
+_KIN = alt(
+    _WHO,
+    "poika",
+    "tytar",
+    "vavy",
+    "minia",
+    r"pojanpoika\w*",
+    r"tyttarenpoika\w*",
+    r"pojantytar\w*",
+    r"tyttarentytar\w*",
+    r"lapsenlaps\w*",
+)
+# What someone close takes or keeps to hold an older person.
+_MONEY = alt(
+    r"rahani", "rahat", "rahojani", "rahaa", r"elakkeeni", r"elakerahani", r"elakerahat", "saastoni"
+)
+_THINGS = alt(
+    _MONEY,
+    r"(?:pankki)?korttini",
+    "puhelimeni",
+    "puhelimen",
+    "kannykkani",
+    "avaimeni",
+    "avaimet",
+    "passini",
+    "lompakkoni",
+    "henkilokorttini",
+)
+_TAKES = r"(?:vie|vei|veivat|vievat|ottaa|otti|ottivat|ottavat|pitaa|piti|piilott\w*|varast\w*)"
+_TAKES_THING = rf"{_TAKES} (?:minulta |multa )?(?:minun |mun )?{_THINGS}"
+# Keeping someone from the door, the phone, food or other people; "ajaa autoa" is not.
+_KEEPS_ME = alt(
+    r"(?:ei|eika|eivat) (?:anna|paasta|salli) (?:minun|mun|minua|mua|meidan) (?:\w+ )?(?:soittaa|tavata|nahda|lahtea|menna|ulos|syoda|nukkua|puhua|kayda)",
+    r"(?:ei|eika|eivat) anna (?:minulle|mulle) (?:ruokaa|syotavaa|puhelinta|rahaa)",
+    r"en saa (?:soittaa|lahtea|menna ulos|tavata|syoda)",
+)
 VOCABULARY = {
     "violence": [
         near(_HIT, alt(_WHO, _ME), 3),
         near(alt("loi", "loivat"), _ME, 2),
+        rf"{_WHO} (?:\w+ )?{HIT} (?:\w+ )?{_ME}",
         r"kurist\w*",
         r"vakival(?:t|l)\w*",
         (near(r"uhka(?:a|si|il|avat|sivat)\w*", alt(_WHO, _ME), 3), INFECTION),
@@ -65,10 +104,17 @@ VOCABULARY = {
         r"(?:piilott\w*|kielsi|otti minulta|vei minulta) (?:minun |mun )?(?:puhelimeni|puhelimen|kannykkani|kannykan)",
         r"varast\w* (?:minun |mun )?(?:rahani|rahat|rahojani|elakkeeni|korttini)",
         r"pakott\w* (?:\w+ ){0,2}(?:antamaan|maksamaan|allekirjoittamaan)",
+        # All of it, two of the things at once, or the things with a ban.
+        rf"{_TAKES} (?:minulta |multa )?(?:minun |mun )?(?:kaikki|kaiken) (?:minun |mun )?{_THINGS}",
+        rf"{_TAKES_THING}(?: \w+){{0,3}} (?:ja|seka) (?:\w+ )?{_THINGS}",
+        near(_TAKES_THING, _KEEPS_ME, 8),
+        rf"{_KIN} (?:\w+ ){{0,2}}{_KEEPS_ME}",
     ],
     "elder_abuse?": [
         _PHONE,
         r"(?:ottaa|otti|vie|vei|pitaa) (?:minun )?(?:elakkeeni|rahani|pankkikorttini|korttini)",
+        rf"{_TAKES} (?:minun |mun )?passini",
+        (_KEEPS_ME, MEDICAL),
     ],
     "self_harm": [
         r"itse ?murh\w*",
@@ -76,7 +122,9 @@ VOCABULARY = {
         r"haluai?s?i?n kuolla",
         r"haluun kuolla",
         r"en (?:halua|haluu) (?:enaa )?elaa",
-        r"en jaksa elaa",
+        r"en jaksa (?:enaa )?elaa",
+        r"nukah\w*(?: \w+){0,2} (?:enka|eika|en) (?:\w+ )?(?:heraisi|heraa|herata)",
+        r"(?:otan|otin|ottaa|nielen|nielaisen|syon) (?:kaikki|kaikki mun|kaikki minun) (?:\w+ )?(?:pillerit|laakkeet|tabletit|unilaakkeet|pillerini|laakkeeni|tablettini)(?: \w+)? (?:kerralla|kerrallaan|yhdella kertaa|samaan aikaan)",
         r"(?:satutta|vahingoitta|viilla|viilta|viilt)\w* itse\w*",
         r"viiltel\w*",
         r"(?:paattaa|lopettaa) elamani",

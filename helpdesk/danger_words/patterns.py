@@ -5,6 +5,12 @@ def alt(*options: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
+# The word a blow or weapon emoji becomes before folding (see helpdesk.danger_words.emoji_words).
+EMOJI_HIT = "emojihit"
+# One or more of them, as people repeat emoji.
+HIT = rf"{EMOJI_HIT}(?: {EMOJI_HIT})*"
+
+
 def near(a: str, b: str, gap: int = 3) -> str:
     """`a` and `b` within `gap` words of each other, in either order."""
     between = rf"(?: \w+){{0,{gap}}} "
@@ -30,4 +36,28 @@ INFECTION = alt(
     r"\w*كرونا\w*",
     r"\w*عدوي",
     r"\w*وباء",
+)
+
+# Care that keeps someone in or from eating (a doctor, a hospital, an operation): a rule or
+# a restriction in a text that speaks of it is not someone close holding them.
+MEDICAL = alt(
+    INFECTION,
+    r"doktor\w*",
+    r"doctor\w*",
+    r"lakare\w*",
+    r"laakari\w*",
+    r"sjukhus\w*",
+    r"hospital\w*",
+    r"sairaala\w*",
+    r"hastane\w*",
+    r"operation\w*",
+    r"surgery",
+    r"leikkau\w*",
+    r"ameliyat\w*",
+    r"nurse\w*",
+    r"sjukskoterska\w*",
+    r"\w*طبيب\w*",
+    r"\w*دكتور\w*",
+    r"\w*مستشفي\w*",
+    r"\w*عمليه\w*",
 )

@@ -1,12 +1,18 @@
 """Turkish: how danger is written (see helpdesk.danger_words)."""
 
 # ruff: noqa: E501 (a pattern reads best on one line)
-from .patterns import INFECTION, alt, near
+from .patterns import HIT, INFECTION, MEDICAL, alt, near
 
 _WHO = alt(
     r"(?:eski )?(?:kocam|esim)",
+    # SMS shorthand drops the vowels: "kocm bni dovyr".
+    "kocm",
+    "esm",
     "oglum",
+    "oglm",
     "kizim",
+    "kzm",
+    "kizm",
     "damadim",
     "gelinim",
     "torunum",
@@ -18,16 +24,44 @@ _WHO = alt(
     "sevgilim",
     "komsum",
 )
-_ME = alt("bana", "beni", "bize", "bizi", r"cocuk\w*", "kafama", "yuzume", "suratima")
+_ME = alt("bana", "beni", "bize", "bizi", "bni", "bna", r"cocuk\w*", "kafama", "yuzume", "suratima")
 _PHONE = r"telefonumu (?:\w+ )?(?:aldi|aliyor|almis)\w*"
+# What someone close takes or keeps to hold an older person, in the accusative.
+_THINGS = alt(
+    "parami",
+    "paralarimi",
+    r"(?:emekli )?maasimi",
+    "emekliligimi",
+    r"(?:banka )?kartimi",
+    "kartlarimi",
+    "telefonumu",
+    "anahtarlarimi",
+    "anahtarimi",
+    "pasaportumu",
+    "kimligimi",
+    "cuzdanimi",
+    "altinlarimi",
+)
+_TAKES = r"(?:al(?:di|iyor|iyo|mis|dilar|iyorlar|ip)|sakl|cal|elimden al)\w*"
+# Keeping someone from the door, the phone, food or other people; "araba kullanmama" is not.
+_KEEPS_ME = alt(
+    r"(?:\w+ )?(?:cikmama|gorusmeme|konusmama|aramama|telefon etmeme|gitmeme|yememe|uyumama|gormeme) izin vermi\w*",
+    r"beni (?:evden |disari |odadan )?(?:cikarmiyor|birakmiyor|salmiyor)\w*",
+    r"(?:bana )?yemek vermi\w*",
+)
 VOCABULARY = {
     "violence": [
-        r"dov(?:u|d|e[cr]|m|ul)\w*",
+        r"dov(?:u|d|e[cr]|m|ul|y)\w*",
+        r"dv(?:y|d|u)\w*",
+        near(r"vr(?:d|y)\w*", alt(_ME, _WHO), 2),
+        rf"{_WHO} (?:\w+ )?{HIT} (?:\w+ )?{_ME}",
+        rf"{_WHO} {_ME} {HIT}",
         near(r"vur\w*", alt(_ME, _WHO), 2),
         r"siddet(?!li)\w*",
         r"(?:beni|bizi|bana|cocuklari) (?:\w+ ){0,2}tehdit\w*",
         (r"tehdit \w*", INFECTION),
-        r"(?<!kendimi )oldur(?:ec|ur|me\w* (?:ist|tehdit|calis)|mekle)\w*",
+        r"(?<!kendimi )oldur(?:ec|ur|[iu]?cek|[iu]?cem|me\w* (?:ist|tehdit|calis)|mekle)\w*",
+        r"(?<!kendimi )oldr(?:c|ec)\w*",
         r"olumle tehdit\w*",
         r"(?:tekme|tokat) (?:at|vur|yedi|yiyor)\w*",
         r"(?:tekme|tokat)l\w*",
@@ -61,16 +95,29 @@ VOCABULARY = {
         r"telefonumu (?:\w+ )?(?:sakliyor|sakladi|vermiyor|elimden)\w*",
         r"(?:parami|paralarimi|maasimi|emekli maasimi|altinlarimi|kartimi) (?:\w+ )?(?:cal|zorla)\w*",
         r"zorla (?:parami|para|maasimi|imza)\w*",
+        # All of it, from my hand, two of the things at once, or the things with a ban.
+        rf"(?:tum|butun|hep) (?:\w+ )?{_THINGS} (?:\w+ )?{_TAKES}",
+        rf"{_THINGS} (?:\w+ )?elimden al\w*",
+        rf"{_THINGS} (?:ve |ile )?{_THINGS} (?:\w+ )?{_TAKES}",
+        near(rf"{_THINGS} (?:\w+ )?{_TAKES}", _KEEPS_ME, 8),
+        near(rf"{_THINGS} (?:\w+ )?{_TAKES}", r"\w*(?:cikamiyorum|arayamiyorum)", 4),
+        rf"{_WHO} (?:\w+ ){{0,3}}{_KEEPS_ME}",
     ],
     "elder_abuse?": [
         _PHONE,
         r"(?:emekli )?(?:maasimi|parami|kartimi|banka kartimi|emekliligimi) (?:\w+ )?(?:aliyor|aldi|elimden)\w*",
+        rf"(?:pasaportumu|kimligimi) (?:\w+ )?{_TAKES}",
+        (_KEEPS_ME, MEDICAL),
     ],
     "self_harm": [
         r"(?:intihar|intahar|intiar|intihr)\w*",
         r"kendimi (?:oldur|as)\w*",
         r"olmek isti\w*",
         r"olmek isterim",
+        # Shorthand; "olmak istiyorum" (I want to be) has an a, "ölmek" (to die) an e.
+        r"olme?k ist\w*",
+        r"keske ols(?:em|eydim)\w*",
+        r"(?:tum|butun|hep) (?:\w+ )?(?:ilac|hap)\w*(?: \w+)? (?:bir kerede|bir seferde|birden|ayni anda) (?:ic|yut|al)\w*",
         r"olsem (?:daha )?iyi",
         r"yasamak istemi\w*",
         r"canima kiy\w*",

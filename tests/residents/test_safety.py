@@ -2,7 +2,7 @@ import pytest
 
 from helpdesk.languages import RESIDENT_LANGUAGES
 from helpdesk.models import Callback, HelpRequest, Resident, TimelineEvent
-from helpdesk.resident_texts import text_referral
+from helpdesk.resident_texts import text_referral, text_referral_followup
 from helpdesk.safety import HELPLINES, Concern, danger_read, referral_organisation
 from helpdesk.services import helprequest_transition
 from matching.models import Offer
@@ -284,3 +284,87 @@ def test_the_reply_names_112_and_the_line_for_the_concern_in_the_senders_languag
 def test_ambiguous_texts_need_an_operator_but_are_not_certain(text):
     danger = danger_read(text)
     assert danger is not None and danger.certain is False
+
+
+def test_folding_drops_every_format_character_inside_a_word():
+    """Phones and keyboards put soft hyphens, joiners and direction marks inside words; every
+    character of Unicode category Cf must vanish, or "hot\u00adar" is no longer "hotar"."""
+    import sys
+    import unicodedata
+
+    from helpdesk.languages import text_fold
+
+    format_characters = [
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    ]
+    assert "\u00ad" in format_characters and len(format_characters) > 100
+    kept = [hex(ord(c)) for c in format_characters if text_fold(f"hot{c}ar") != "hotar"]
+    assert kept == []
+    assert danger_read("han hot\u00adar att döda mig").certain
+
+
+# One danger text per language, each of which was once answered in another language.
+WRITTEN_IN = {
+    "sv": "ja e rädd han slog mej igen",
+    "en": "HE WILL KILL ME",
+    "ar": "زوجي يضربني",
+    "tr": "kocm bni dovyr yrdm edn",
+    "fi": "mieheni lyö minua",
+}
+
+
+def test_every_language_has_a_text_for_the_reply_language():
+    assert set(WRITTEN_IN) == set(RESIDENT_LANGUAGES)
+
+
+@pytest.mark.parametrize("concern", list(Concern))
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_danger_carries_the_language_whose_words_matched(concern, language):
+    assert danger_read(BY_CONCERN[concern][language]).language == language
+    assert danger_read(WRITTEN_IN[language]).language == language
+
+
+def referral_reply_in(language: str, referral: HelpRequest, concern: Concern) -> str:
+    return text_referral(HelpRequest(code=referral.code, language=language), concern=concern)
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_a_new_number_in_danger_is_answered_and_kept_in_the_language_it_wrote(sms_in, language):
+    phone = mobile()
+    reply = sms_in(phone, WRITTEN_IN[language])
+    resident = Resident.objects.get(phone=phone)
+    referral = referral_of(resident)
+    assert resident.language == language
+    assert referral.language == language
+    assert reply == referral_reply_in(language, referral, Concern.VIOLENCE)
+
+
+@pytest.mark.parametrize("language", RESIDENT_LANGUAGES)
+def test_a_known_resident_in_danger_is_answered_in_the_language_they_wrote(sms_in, language):
+    stored = "tr" if language != "tr" else "sv"
+    resident = resident_make(language=stored)
+    reply = sms_in(str(resident.phone), WRITTEN_IN[language])
+    referral = referral_of(resident)
+    assert reply == referral_reply_in(language, referral, Concern.VIOLENCE)
+    assert referral.language == language
+    resident.refresh_from_db()
+    assert resident.language == stored
+
+
+def test_danger_joining_an_open_request_is_answered_in_the_language_written(sms_in):
+    resident = resident_make(language="sv")
+    groceries = helprequest_make(resident=resident, task_text="Handla mat", language="sv")
+    reply = sms_in(str(resident.phone), "my husband hits me")
+    referral = referral_of(resident)
+    assert referral == groceries and referral.language == "en"
+    assert reply == referral_reply_in("en", referral, Concern.VIOLENCE)
+    # A later text on the open referral is thanked in the language of that text.
+    followup = sms_in(str(resident.phone), "mieheni lyö minua taas")
+    assert followup == text_referral_followup(HelpRequest(language="fi"))
+
+
+def test_an_idiom_of_killing_is_not_self_harm_but_saying_it_of_oneself_is():
+    assert danger_read("Det här vädret tar livet av mig, behöver hjälp att skotta snö") is None
+    for text in ["jag vill ta livet av mig", "tänker ta mitt liv", "jag tar livet av mig"]:
+        danger = danger_read(text)
+        assert danger.certain and danger.concern == Concern.SELF_HARM, text
