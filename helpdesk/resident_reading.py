@@ -152,6 +152,55 @@ COMPLAINT_WORDS = phrases_fold(
 )
 # Where one thought ends and another begins, for reading a negation only in its own clause.
 _CLAUSE = re.compile(r"[,.;:!?\n،؛]+|\s(?:men|but|ama|fakat|mutta|لكن)\s", re.IGNORECASE)
+# A resident's answer to "when is a good time to call, and may we leave a message?". These
+# say it alone: not to call, when to call, whether to leave a message.
+SAFE_CALL_PHRASES = phrases_fold(
+    [
+        *("ring inte", "ringa inte", "inte ringa", "ring aldrig", "ring efter", "ring före"),
+        *("ring mellan", "ring när", "ring mig när", "ringa efter", "inget meddelande"),
+        *("inga meddelanden", "lämna inget", "inte lämna", "lämna meddelande", "sms a inte"),
+        *("skicka inte", "säkert att ringa", "säkrast", "ensam hemma", "när han är borta"),
+        *("don't call", "dont call", "do not call", "never call", "call after", "call before"),
+        *("call between", "call when", "call me when", "no message*", "don't leave"),
+        *("dont leave", "do not leave", "leave a message", "don't text", "do not text"),
+        *("safe to call", "home alone", "alone at home"),
+        *("arama", "aramayın", "aramayınız", "mesaj bırakma*", "mesaj atma*", "evde yalnız*"),
+        *("yalnızken",),
+        *("älä soita", "älkää soittako", "soita vasta", "soita kun", "ei viestiä", "älä jätä"),
+        *("älkää jättäkö", "yksin kotona", "turvallista soittaa"),
+        *("لا تتصل*", "لا تترك*", "بدون رسالة", "لا رسالة", "لا ترسل*", "بعد الساعة"),
+        *("وحدي في البيت",),
+    ]
+)
+# Words of calling, which with a time of day make an answer ("ring mig på förmiddagen").
+CALL_WORDS = phrases_fold(
+    [
+        *("ring", "ringa", "ringer", "ring mig", "samtal*"),
+        *("call*", "phone me", "ring me"),
+        *("arayın", "arayin", "arayabilir*", "arar*", "ara"),
+        *("soita*", "soitta*"),
+        *("اتصل*", "اتصال"),
+    ]
+)
+DAY_TIMES = phrases_fold(
+    [
+        *("förmiddag*", "eftermiddag*", "kväll*", "ikväll", "morgon*", "imorgon", "vardag*"),
+        *("morning*", "afternoon*", "evening*", "tonight", "tomorrow", "weekday*"),
+        *("sabah*", "öğle*", "akşam*", "yarın"),
+        *("aamu*", "iltapäiv*", "illa*", "huomen*", "arki*"),
+        *("صباح*", "الصباح", "مساء*", "المساء", "غدا", "ظهر*"),
+    ]
+)
+# A clock time, in the folded text (so "14:30" reads "14 30" and "٢" reads "2").
+_CLOCK = re.compile(
+    r"\b\d{1,2} ?(?:am|pm)\b"
+    r"|\b(?:kl|klockan|klo|saat|at|الساعه)\s\d{1,2}\b"
+    r"|\b(?:efter|fore|innan|mellan|after|before|between|until|jalkeen|ennen|بعد|قبل|بين)"
+    r"\s(?:kl |klo |saat |الساعه )?\d{1,2}\b"
+    r"|\b\d{1,2}\s(?:jalkeen|ennen)\b"
+    r"|\b\d{1,2}\s(?:ten|den|dan|tan|te|de|da|ta)\s(?:sonra|once)\b"
+)
+_CLOCK_RAW = re.compile(r"\b\d{1,2}[:.][0-5]\d\b")
 _CODE = re.compile(r"\b(\d{4,8})\b")
 _RATING = re.compile(r"^(?:([1-5])(?: (\d{4,8}))?|(\d{4,8}) ([1-5]))$")
 
@@ -238,6 +287,20 @@ def text_complains(text: str) -> bool:
 def text_praises(text: str) -> bool:
     """Whether feedback has words of thanks or praise, or is only emoji."""
     return text_is_symbols(text) or text_has_any(text_fold(text), THANKS_WORDS) is not None
+
+
+def safe_call_read(text: str) -> bool:
+    """Whether a text answers when or how it is safe to call: not to call, a time to call
+    ("efter 14", "call after 3pm", "soita vasta klo 14"), whether to leave a message. A time
+    alongside a need ("kan ni handla efter 14", "i kväll med maten") is about the need."""
+    folded = text_fold(text)
+    if text_has_any(folded, SAFE_CALL_PHRASES):
+        return True
+    calling = text_has_any(folded, CALL_WORDS) is not None
+    clock = bool(_CLOCK.search(folded) or _CLOCK_RAW.search(text or ""))
+    if calling:
+        return clock or text_has_any(folded, DAY_TIMES) is not None
+    return clock and not kinds_read(text)
 
 
 RATING_DIGITS = frozenset("12345")

@@ -32,6 +32,7 @@ from .resident_reading import (
     kinds_read,
     rating_read,
     resident_text_read,
+    safe_call_read,
 )
 from .resident_records import SMS, callback_due_ensure, request_note, sms_in_record
 from .safety import Concern, danger_read, referral_route
@@ -190,8 +191,12 @@ def _to_operator(
     referral = open_requests.filter(sensitive=True).first()
     if referral is not None:
         # Whatever they ask for now, the operator on the safe call decides; no volunteer.
-        sms_in_record(referral, message)
-        _safe_callback_note_add(referral, body)
+        # The note is what the callback card shows instead of "leave no message": only an
+        # answer about calling goes there, the rest to the timeline.
+        safe_call = safe_call_read(body)
+        sms_in_record(referral, message, **({"safe_call": True} if safe_call else {}))
+        if safe_call:
+            _safe_callback_note_add(referral, body)
         if cancel_read(body)[0]:
             # Whoever holds the phone may not be the person who asked for help: an operator
             # decides, after a safe call.
@@ -351,11 +356,20 @@ def _referral_take_over(request: HelpRequest) -> HelpRequest:
     return request
 
 
+_NOTE_MAX = HelpRequest._meta.get_field("safe_callback_note").max_length
+
+
 def _safe_callback_note_add(request: HelpRequest, body: str) -> None:
-    """A resident's reply on a referral says when it is safe to call; operators read it on the
-    request. Kept short: the full text is on the timeline."""
-    note = " / ".join(filter(None, [request.safe_callback_note, " ".join(body.split())]))
-    HelpRequest.objects.filter(pk=request.pk).update(safe_callback_note=note[:300])
+    """A resident's answer about when it is safe to call, after what the note already says (an
+    operator's words are never cut). Only what fits: the full text is on the timeline."""
+    note = HelpRequest.objects.values_list("safe_callback_note", flat=True).get(pk=request.pk)
+    separator = " / " if note else ""
+    room = _NOTE_MAX - len(note) - len(separator)
+    answer = " ".join(body.split())[: max(room, 0)]
+    if answer:
+        HelpRequest.objects.filter(pk=request.pk).update(
+            safe_callback_note=note + separator + answer
+        )
 
 
 def _over_daily_requests(message: Message, resident: Resident) -> tuple[str, str]:
