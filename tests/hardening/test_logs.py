@@ -9,6 +9,7 @@ names and addresses. A log line may show a masked number such as +46*******05, n
 import http.cookiejar
 import logging
 import re
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -213,3 +214,164 @@ def test_every_handler_of_every_logger_masks(settings):
         ):
             continue  # pytest's own capture; a handler that writes nothing
         assert any(isinstance(f, MaskPersonalData) for f in handler.filters), handler
+
+
+NATIONAL = "0701740685"
+ARABIC = "٠٧٠١٧٤٠٦٨٥"
+# Every way the one number reaches a log: typed by people with every separator, written by
+# forms and browsers, in every digit script, percent-encoded.
+SPELLINGS = [
+    "0701740685",
+    "070-174 06 85",
+    "070 174 06 85",
+    "070-1740685",
+    "070.174.06.85",
+    "(070) 174-06-85",
+    "(070)1740685",
+    "070/174 06 85",
+    "070/1740685",
+    "070–174 06 85",  # en dash
+    "070—174 06 85",  # em dash
+    "070‐174‐06‐85",  # hyphen
+    "070−174 06 85",  # minus sign
+    "070 - 174 06 85",
+    "070\u00a0174\u00a006\u00a085",  # no-break spaces
+    "+46701740685",
+    "+46 70 174 06 85",
+    "+46 (0)70-174 06 85",
+    "+46(0)701740685",
+    "+46-70-174-06-85",
+    "+46.70.174.06.85",
+    "0046701740685",
+    "0046 70 174 06 85",
+    "46701740685",
+    "46 70 174 06 85",
+    "701740685",  # the prefix cut off
+    ARABIC,
+    "۰۷۰۱۷۴۰۶۸۵",  # Persian
+    "०७०१७४०६८५",  # Devanagari
+    "+٤٦٧٠١٧٤٠٦٨٥",
+    "٠٧٠-١٧٤ ٠٦ ٨٥",
+    "０７０１７４０６８５",  # full-width
+    "０７０－１７４　０６　８５",
+    "＋４６７０１７４０６８５",
+    "070-174+06+85",  # a form's spaces
+    "070%20174%2006%2085",
+    "%2B46701740685",
+    "%2B46%20(0)70-174%2006%2085",
+    urllib.parse.quote("(070) 174-06-85"),
+    urllib.parse.quote("070–174 06 85"),
+    urllib.parse.quote(ARABIC),
+    urllib.parse.quote("０７０１７４０６８５"),
+]
+
+
+def survives(number: str, text: str) -> str | None:
+    """A run of five of the number's digits that `text` still shows, read as a person would:
+    escapes decoded, any script's digits, separators between digits ignored."""
+    text = urllib.parse.unquote(text)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    text = unicodedata.normalize("NFKC", text)
+    digits = re.sub(r"(?<=\d)[^\w*\n]{1,4}(?=\d)", "", text)
+    national = "0" + number.removeprefix("+46") if number.startswith("+") else number
+    windows = [national[i : i + 5] for i in range(len(national) - 4)]
+    return next((w for w in windows if w in digits), None)
+
+
+def as_sent(spelling: str) -> str:
+    """The spelling as a browser puts it into a URL."""
+    return urllib.parse.quote(spelling, safe="()+./%-")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_number_in_any_spelling_is_masked_in_text_paths_and_queries(spelling):
+    assert len(SPELLINGS) >= 30
+    record = logging.makeLogRecord({"msg": "sms to %s sent", "args": (spelling,)})
+    MaskPersonalData().filter(record)
+    lines = [record.getMessage()]
+    for form in (spelling, as_sent(spelling)):
+        for status in (200, 404):
+            lines.append(request_line_mask(f"GET /requests/{form}/", status))
+            lines.append(request_line_mask(f"GET /intake/lookup/?phone={form}&days=30", status))
+    for line in lines:
+        assert survives(NATIONAL, line) is None, (spelling, line)
+        assert "*" in line, (spelling, line)
+
+
+READABLE = [
+    "2026-11-23 14:00:05,123 request 4821 took 12.5 ms",
+    '127.0.0.1:54321 - - [23/Nov/2026:14:00:05] "GET /requests/4821/?days=30" 200 18231',
+    "10.20.30.40 and 192.168.100.200 and ::1",
+    "on 23.11.2026 at 14.30, on 01.02.2026 and 01/02/2026 and 2026/11/23 14:00",
+    "status 404, 302 bytes 1048576, offer 4821 code 1234, wave 3",
+    "took 1234.567 s; version 5.2.11; id 12345678; uuid 3f2c9a1e-1b2d-4c3e-9f00-123456789abc",
+]
+
+
+@pytest.mark.parametrize("text", READABLE)
+def test_dates_times_ids_durations_and_addresses_stay_readable(text):
+    assert personal_data_mask(text) == text
+    record = logging.makeLogRecord({"msg": text})
+    MaskPersonalData().filter(record)
+    assert record.getMessage() == text
+
+
+@pytest.mark.parametrize(
+    "line, status, logged",
+    [
+        ("GET /nope/Anna%20Andersson/L%C3%A4nnav%C3%A4gen", 404, "GET /*/*/*"),
+        ("GET /requests/Anna%20Andersson/", 404, "GET /requests/*/"),
+        ("GET /requests/123/", 404, "GET /requests/123/"),
+        ("GET /partners/5/tasks/", 404, "GET /partners/5/tasks/"),
+        ("GET /requests/(070)%20174-06-85/", 404, "GET /requests/(07******85/"),
+        ("GET /requests/123/?q=Anna&page=2", 200, "GET /requests/123/?q=*&page=2"),
+        ("GET /privacy/?L%C3%A4nnav%C3%A4gen+7", 200, "GET /privacy/?*"),
+        ("GET /reports/needs/?days=90&page=2", 200, "GET /reports/needs/?days=90&page=2"),
+    ],
+)
+def test_a_path_not_found_and_a_query_show_no_free_text(line, status, logged):
+    assert request_line_mask(line, status) == logged
+
+
+@pytest.mark.django_db
+def test_django_not_found_warning_shows_no_number_or_name(operator_client):
+    handler = logging.Handler()
+    handler.addFilter(MaskPersonalData())
+    records: list[logging.LogRecord] = []
+    handler.emit = records.append
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        for path in ("/requests/(070) 174-06-85/", "/nope/Anna Andersson/Lännavägen"):
+            assert operator_client.get(path).status_code == 404
+    finally:
+        logger.removeHandler(handler)
+    messages = [handler.filter(r) and r.getMessage() for r in records]
+    assert messages == ["Not Found: /requests/(07******85/", "Not Found: /*/*/*"], messages
+
+
+def test_daphne_access_lines_mask_every_spelling(make_stack):
+    stack = make_stack()
+    stack.manage("seed_demo")
+    stack.daphne()
+    browser = Browser(stack.env["PUBLIC_BASE_URL"])
+    browser.get("/login/")
+    status, body, url = browser.post("/login/", {"username": "operator", "password": PASSWORD})
+    assert status == 200 and not url.endswith("/login/"), (url, body[:2000])
+    for spelling in SPELLINGS:
+        assert browser.get("/intake/lookup/?phone=" + as_sent(spelling))[0] == 200, spelling
+        # 070/1740685 reads as /requests/<pk>/<action>/, which takes only POST.
+        assert browser.get("/requests/" + as_sent(spelling) + "/")[0] in (404, 405), spelling
+    assert browser.get("/nope/Anna%20Andersson/L%C3%A4nnav%C3%A4gen")[0] == 404
+    stack.close()
+
+    output = stack.processes[0].log.read_text(errors="replace")
+    lines = [x for x in output.splitlines() if "/intake/lookup/" in x or "/requests/" in x]
+    lines += [x for x in output.splitlines() if "Not Found" in x or "/nope" in x]
+    assert len([x for x in lines if '"GET /intake/lookup/?phone=' in x]) == len(SPELLINGS)
+    leaked = [x for x in lines if survives(NATIONAL, x) or "Anna" in x or "nnav" in x]
+    assert leaked == [], leaked[:10]
+    access = re.compile(r'^127\.0\.0\.1:\d{4,5} - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\] "GET ')
+    lookups = [x for x in lines if '"GET /intake/lookup/' in x]
+    assert all(access.match(x) and re.search(r'" 200 \d+$', x) for x in lookups), lookups[:3]
+    assert '"GET /*/*/*" 404' in output
