@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import Organisation
 from notifications.phones import phone_normalise
 
 from .models import District, HelpRequest, Language
@@ -82,6 +83,13 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Referrals: when it is safe to call, whether a message may be left."),
     )
+    # The values are helpdesk.safety.Concern's (a test holds the two together).
+    concern = forms.ChoiceField(
+        label=_("What is it about"),
+        choices=[("", _("Not chosen: read from what is written")), *Organisation.Concern.choices],
+        required=False,
+        help_text=_("Referrals: decides the organisation the case goes to."),
+    )
     consent = forms.BooleanField(label=_("The resident agrees that we store these details"))
     send_summary = forms.BooleanField(
         label=_("Send the resident an SMS summary"), required=False, initial=True
@@ -92,6 +100,8 @@ class IntakeForm(forms.Form):
         self.fields["consent"].help_text = _("Consent wording version %(version)s") % {
             "version": settings.CONSENT_VERSION
         }
+        # intake.js shows the choice only for these kinds.
+        self.fields["concern"].widget.attrs["data-kinds"] = " ".join(HelpRequest.SENSITIVE_KINDS)
 
     def clean_phone(self) -> str:
         return phone_normalise(self.cleaned_data["phone"])
@@ -108,6 +118,9 @@ class IntakeForm(forms.Form):
             self.add_error(
                 "safe_callback_note", _("Say when it is safe to call before saving a referral.")
             )
+        if kind not in HelpRequest.SENSITIVE_KINDS:
+            # Left over from choosing a referral first: the field was hidden, the choice is void.
+            data["concern"] = ""
         return data
 
     def resident_data(self) -> dict:

@@ -18,7 +18,7 @@ from notifications.services import sms_send
 from .callbacks import callback_create
 from .forms import RESIDENT_FIELDS
 from .models import District, HelpRequest, Resident, TimelineEvent
-from .safety import referral_route
+from .safety import Concern, danger_read, referral_route, text_signals_youth
 from .services import helprequest_create, timeline_record
 
 
@@ -88,6 +88,7 @@ def intake_submit(
     window_start: datetime | None = None,
     window_end: datetime | None = None,
     safe_callback_note: str = "",
+    concern: str = "",
     send_summary: bool = True,
     actor: AbstractBaseUser | None = None,
 ) -> IntakeResult:
@@ -111,6 +112,7 @@ def intake_submit(
                 window_start=window_start,
                 window_end=window_end,
                 safe_callback_note=safe_callback_note,
+                concern=concern,
                 send_summary=send_summary,
                 actor=actor,
             )
@@ -148,7 +150,9 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     if texted and phone_is_mobile(str(resident.phone)):
         resident_summary_send(request=request, actor=actor)
     if request.sensitive:
-        referral_route(request=request, actor=actor)
+        referral_route(
+            request=request, concern=_concern_record(request, fields, actor), actor=actor
+        )
     if request.kind == HelpRequest.Kind.CALLBACK:
         return request
     if request.operators_only and not request.sensitive:
@@ -157,6 +161,38 @@ def _intake_create(*, token, phone, resident_data, consent, send_summary, actor,
     else:
         helprequest_match_enqueue(request=request)
     return request
+
+
+def _concern_record(request: HelpRequest, fields: dict, actor) -> Concern | None:
+    """What the referral is about: the operator's choice, else what the operator wrote, read
+    as a resident's SMS is read; the timeline says which. Unknown, the municipal line takes it
+    (safety.referral_choose), so a wrong guess is never made here."""
+    chosen = fields["concern"]
+    if chosen:
+        concern, how = Concern(chosen), "chosen by the operator"
+    else:
+        written = "\n".join(
+            fields[name] for name in ("task_text", "internal_notes", "safe_callback_note")
+        )
+        danger = danger_read(written)
+        concern = danger.concern if danger else None
+        # "Jag är 14" says no danger in words, but the caller is young: the youth line fits,
+        # as danger_read itself decides for violence against the young.
+        if concern is None and text_signals_youth(written):
+            concern = Concern.YOUTH
+        how = "read from what the operator wrote"
+    if concern is None:
+        text = "Concern not known: none was chosen, and nothing written tells it."
+    else:
+        text = f"Concern: {concern}, {how}."
+    timeline_record(
+        request=request,
+        kind=TimelineEvent.Kind.NOTE,
+        text=text,
+        actor=actor,
+        data={"concern": str(concern) if concern else None, "concern_chosen": bool(chosen)},
+    )
+    return concern
 
 
 def resident_save(*, phone: str, data: dict, consent: bool) -> Resident:

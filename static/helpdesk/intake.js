@@ -84,6 +84,17 @@
     clearTimeout(timer);
     lookup(true);
   });
+  // What a referral is about matters only for a referral (the kinds are on the field); the
+  // safe-callback note stays in view, as any request may come to need it.
+  var kind = form.elements.kind, concern = form.elements.concern;
+  function concernShow() {
+    var kinds = concern.dataset.kinds.split(" ");
+    concern.closest(".field").hidden = kinds.indexOf(kind.value) < 0;
+  }
+  if (kind && concern) {
+    kind.addEventListener("change", concernShow);
+    concernShow();
+  }
   // One submit: the token makes a second one harmless anyway, this saves the round trip.
   form.addEventListener("submit", function () {
     setTimeout(function () { document.getElementById("intake-save").disabled = true; }, 0);

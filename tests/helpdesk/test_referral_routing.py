@@ -339,3 +339,119 @@ def test_the_demo_has_a_shelter_and_a_youth_line_that_take_their_cases():
     # The demo's referral is about violence: it is on the shelter's board.
     demo = HelpRequest.objects.filter(kind=HelpRequest.Kind.REFERRAL).exclude(pk=referral.pk)
     assert demo.get().routed_to.kind == Organisation.Kind.SHELTER
+
+
+def line_named(lines) -> dict[str, Organisation]:
+    return dict(zip(("municipal", "shelter", "youth"), lines, strict=True))
+
+
+def intake_referral(operator_client, **fields) -> tuple[HelpRequest, TimelineEvent]:
+    """A referral taken on the intake form, as an operator sends it."""
+    data = intake_data(kind="referral", task_text="", internal_notes="", safe_callback_note=NOTE)
+    data.update(fields)
+    response = operator_client.post(reverse("intake"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    referral = HelpRequest.objects.get(kind=HelpRequest.Kind.REFERRAL, intake_token=data["token"])
+    return referral, referral.timeline.get(data__referral=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Min man slår mig", "shelter"),
+        ("my husband hits me", "shelter"),
+        ("زوجي يضربني", "shelter"),
+        ("Jag är 16 år och mår dåligt", "youth"),
+        ("Jag är 14", "youth"),
+    ],
+)
+def test_an_intake_referral_is_routed_by_what_the_operator_typed(
+    operator_client, lines, text, expected
+):
+    organisation = line_named(lines)[expected]
+    referral, note = intake_referral(operator_client, task_text=text)
+    assert referral.routed_to == organisation
+    assert not referral.offers.exists()
+
+
+# One text per concern, each in another of the fields the operator writes.
+READ = {
+    Concern.VIOLENCE: {"task_text": "Min man slår mig"},
+    Concern.SEXUAL: {"internal_notes": "Han tvingade mig till sex"},
+    Concern.YOUTH: {"safe_callback_note": "Ring efter skolan, lämna inget meddelande"},
+    Concern.SELF_HARM: {"internal_notes": "Jag vill ta mitt liv"},
+    Concern.ELDER_ABUSE: {"task_text": "Min dotter låser in mig"},
+}
+ORGANISATION = {
+    Concern.VIOLENCE: "shelter",
+    Concern.SEXUAL: "shelter",
+    Concern.YOUTH: "youth",
+    Concern.SELF_HARM: "municipal",
+    Concern.ELDER_ABUSE: "municipal",
+}
+
+
+def test_every_concern_has_a_text_to_read_it_from():
+    assert set(READ) == set(ORGANISATION) == set(Concern)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("concern", list(Concern))
+def test_the_concern_the_operator_chooses_decides_and_the_timeline_says_so(
+    operator_client, lines, concern
+):
+    organisation = line_named(lines)[ORGANISATION[concern]]
+    # A text that reads as another concern: the operator's choice wins.
+    other = next(c for c in Concern if ORGANISATION[c] != ORGANISATION[concern])
+    referral, note = intake_referral(operator_client, concern=concern, **READ[other])
+    assert referral.routed_to == organisation
+    assert note.data["concern"] == concern
+    stated = referral.timeline.get(data__concern_chosen=True)
+    assert stated.text == f"Concern: {concern}, chosen by the operator."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("concern", list(Concern))
+def test_a_blank_concern_is_read_from_what_the_operator_wrote(operator_client, lines, concern):
+    organisation = line_named(lines)[ORGANISATION[concern]]
+    referral, note = intake_referral(operator_client, concern="", **READ[concern])
+    assert referral.routed_to == organisation
+    assert note.data["concern"] == concern
+    stated = referral.timeline.get(data__concern=str(concern), data__concern_chosen=False)
+    assert stated.text == f"Concern: {concern}, read from what the operator wrote."
+
+
+@pytest.mark.django_db
+def test_a_blank_concern_and_nothing_telling_goes_to_the_municipal_line(operator_client, lines):
+    municipal, _, _ = lines
+    referral, note = intake_referral(
+        operator_client, concern="", task_text="Vill prata med någon", internal_notes="Lugn röst"
+    )
+    assert referral.routed_to == municipal
+    assert note.data["concern"] is None
+    assert "the concern is not known" in note.text
+    assert referral.timeline.filter(text__startswith="Concern not known").exists()
+
+
+@pytest.mark.django_db
+def test_the_intake_page_offers_every_concern_in_swedish(operator_client):
+    operator_client.cookies["django_language"] = "sv"
+    page = operator_client.get(reverse("intake")).content.decode()
+    assert "Vad gäller det" in page
+    for label in ("Våld eller hot", "Sexuellt våld", "Övergrepp mot äldre", "Barn eller ungdom"):
+        assert label in page
+    form = operator_client.get(reverse("intake")).context["form"]
+    assert {v for v, _ in form.fields["concern"].choices} == {"", *map(str, Concern)}
+
+
+@pytest.mark.django_db
+def test_a_concern_left_from_a_referral_is_void_for_another_kind():
+    from helpdesk.forms import IntakeForm
+
+    form = IntakeForm(intake_data(kind="groceries", concern="youth"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["concern"] == ""
+    form = IntakeForm(intake_data(kind="referral", concern="youth", safe_callback_note=NOTE))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["concern"] == "youth"
