@@ -28,7 +28,7 @@ class Audience(StrEnum):
 
 
 class Field(StrEnum):
-    FACTS = "facts"  # code, kind, status, urgency, language, priority, times, status history
+    FACTS = "facts"  # code, kind, status, urgency, language, times, status history
     DISTRICT = "district"
     WINDOW = "window"  # the time window
     TASK_TEXT = "task_text"  # what the volunteer is told
@@ -97,8 +97,9 @@ CARD_FIELDS: dict[str, Field] = {
     "urgency": F.FACTS,
     "urgency_label": F.FACTS,
     # A number for ordering: urgency, waiting time and district weight with the risk flags
-    # folded in; it names none of them.
-    "priority": F.FACTS,
+    # folded in. Knowing the other three, the flags can be worked out of it (3 points alone
+    # is a chronic illness), so it goes with them. Others' boards order by time.
+    "priority": F.RISK_FLAGS,
     "district": F.DISTRICT,
     "district_id": F.DISTRICT,
     "language": F.FACTS,
@@ -121,7 +122,7 @@ REQUEST_COLUMNS: dict[str, Field] = {
     "channel": F.FACTS,
     "language": F.FACTS,
     "status": F.FACTS,
-    "priority": F.FACTS,
+    "priority": F.RISK_FLAGS,  # the risk flags can be worked out of it (see CARD_FIELDS)
     "sensitive": F.FACTS,
     "rating": F.FACTS,
     "created_at": F.FACTS,
