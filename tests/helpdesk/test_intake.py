@@ -118,3 +118,46 @@ def test_referral_needs_a_safe_callback_note(operator_client):
 def test_callback_kind_creates_a_callback(operator_client):
     operator_client.post(reverse("intake"), intake_data(kind="callback"))
     assert Callback.objects.get().request.kind == "callback"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_concern_is_asked_only_for_a_referral_and_enter_still_only_looks_up(live_server):
+    """In a browser: the choice appears with the referral fields, and Enter in the number
+    saves nothing (the kind has no default either)."""
+    import shutil
+
+    if not shutil.which("/usr/bin/chromium"):
+        from tests.conftest import service_missing
+
+        service_missing("browser", "needs Debian's chromium (apt-get install chromium)")
+    from django.test import Client
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import make_user
+
+    client = Client()
+    client.force_login(make_user("olivia", "operator"))
+    session = client.cookies["sessionid"].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context()
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.goto(live_server.url + reverse("intake"))
+        concern = page.locator("#id_concern")
+        expect(concern).to_be_hidden()
+        page.select_option("#id_kind", "referral")
+        expect(concern).to_be_visible()
+        expect(page.locator("#id_safe_callback_note")).to_be_visible()
+        page.select_option("#id_kind", "groceries")
+        expect(concern).to_be_hidden()
+        page.select_option("#id_kind", "")
+        page.fill("#id_phone", "070-174 06 11")
+        page.press("#id_phone", "Enter")
+        expect(page.locator("#lookup-result p")).to_be_visible()
+        assert page.url.endswith(reverse("intake"))
+        browser.close()
+    assert not HelpRequest.objects.exists()
