@@ -255,7 +255,8 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
         f"The resident's SMS may signal danger: an operator calls them first (request "
         f"{triage.code}); no volunteer until then."
     )
-    for request in open_requests.filter(sensitive=False).exclude(pk=triage.pk):
+    # The triage itself too: an open callback it joined may be a phone friend's.
+    for request in open_requests.filter(sensitive=False):
         request = HelpRequest.objects.select_for_update().get(pk=request.pk)
         awaiting_call = HelpRequest.objects.filter(HelpRequest.AWAITING_CALL, pk=request.pk)
         if request.status == Status.NEW and awaiting_call.exists():

@@ -146,3 +146,21 @@ def test_an_operator_may_match_them_again_after_the_call(sms_in, run_tasks):
 
     volunteer_make(languages=ALL)  # the first one was asked already
     assert helprequest_match(request=request, actor=operator) == "offered"
+
+
+def test_the_callback_it_joins_is_taken_from_a_phone_friend(sms_in, run_tasks):
+    from datetime import timedelta
+
+    resident = resident_make()
+    call = helprequest_make(resident=resident, kind=HelpRequest.Kind.CALLBACK)
+    Callback.objects.create(request=call, due_at=timezone.now() + timedelta(days=1))
+    helprequest_assign(request=call, volunteer=volunteer_make(languages=ALL))
+
+    sms_in(str(resident.phone), "jag är rädd hemma")
+    run_tasks()
+
+    call.refresh_from_db()
+    assert resident.requests.count() == 1, "the open callback is the triage"
+    assert call.assigned_volunteer_id is None and call.status == S.ESCALATED
+    assert not call.offers.filter(status__in=LIVE).exists()
+    assert call.callback.due_at <= timezone.now()
