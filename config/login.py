@@ -152,13 +152,13 @@ _password_checks: dict[int, threading.BoundedSemaphore] = {}
 def login_password_check_slot() -> Iterator[bool]:
     """One of LOGIN_PASSWORD_CHECKS_AT_ONCE places (per process) to check a password in.
 
-    A password check is a PBKDF2 hash of about 0.4 s of a core. Guesses with made-up user
-    names are each allowed a few, and sixteen of them at once would take every core and every
-    request thread from the operators; with one place, hashing takes at most one core and a
-    guess that finds the place taken is answered at once instead of waiting in a thread."""
+    A password check is a PBKDF2 hash of about 0.4 s of a core; sixteen guesses for real
+    names at once would take every core from the operators. With one place, hashing takes at
+    most one core; a check waits its turn (LOGIN_PASSWORD_CHECK_WAIT at most) instead of being
+    refused. `taken` says whether the place was had in that time."""
     size = settings.LOGIN_PASSWORD_CHECKS_AT_ONCE
     slots = _password_checks.setdefault(size, threading.BoundedSemaphore(size))
-    taken = slots.acquire(blocking=False)
+    taken = slots.acquire(timeout=settings.LOGIN_PASSWORD_CHECK_WAIT)
     try:
         yield taken
     finally:
@@ -177,15 +177,8 @@ class LoginView(auth_views.LoginView):
         # (axes' backend would refuse it too, but only after the form had been evaluated.)
         if not AxesProxyHandler.is_allowed(request, {"username": request.POST.get("username")}):
             return login_locked_response(request)
-        with login_password_check_slot() as taken:
-            if not taken:
-                return self.busy_response()
-            return super().post(request, *args, **kwargs)
-
-    def busy_response(self) -> HttpResponse:
-        response = render(self.request, "registration/locked.html", {"busy": True}, status=429)
-        response["Retry-After"] = "2"
-        return response
+        # The password itself is checked in config.passwords.PasswordBackend, a few at a time.
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -146,7 +146,7 @@ WEB_MAX_THREADS = envint(
 # Sign-in POSTs (password, one-time code, password reset, SSO) run this many at a time per
 # web process, apart from the requests above (config/handlers.py): a login flood waits in its
 # own lane and cannot take the operators' request threads.
-WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 1)
+WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 4)
 # How much lower their threads' CPU priority is (nice, 0-19).
 WEB_SIGN_IN_NICENESS = envint("WEB_SIGN_IN_NICENESS", 10)
 WEB_SIGN_IN_PATHS = ("/login/", "/admin/login/", "/password-reset/", "/oidc/")
@@ -206,7 +206,7 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: a locked-out attempt is refused before any backend hashes a password.
 AUTHENTICATION_BACKENDS = [
     "config.login.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.passwords.PasswordBackend",
 ]
 # After LOGIN_FAILURE_LIMIT failed logins for one user name from one address, that pair waits
 # LOGIN_FAILURE_WINDOW seconds. The pair, not the address: staff behind one office NAT are
@@ -227,8 +227,10 @@ AXES_USERNAME_CALLABLE = "config.login.login_attempt_username"
 AXES_CLIENT_STR_CALLABLE = "config.login.login_client_str"
 AXES_LOCKOUT_CALLABLE = "config.login.login_locked_response"
 # Passwords checked at once per web process (each a PBKDF2 hash of ~0.4 s of a core); a sign-in
-# that finds them all busy is asked to try again in a few seconds (config/login.py).
+# that finds them all busy waits its turn, LOGIN_PASSWORD_CHECK_WAIT seconds at most, then goes
+# ahead (config/passwords.py). An unknown user name waits as long without hashing anything.
 LOGIN_PASSWORD_CHECKS_AT_ONCE = envint("LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)
+LOGIN_PASSWORD_CHECK_WAIT = envint("LOGIN_PASSWORD_CHECK_WAIT", 10)
 
 # Second factor (django-otp, TOTP): required for the admin role and superusers, optional for
 # everyone else; accounts signed in through OIDC have their provider's.

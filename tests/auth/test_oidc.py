@@ -36,7 +36,7 @@ def provider(settings):
         settings.AUTHENTICATION_BACKENDS = [
             "config.login.LockoutBackend",
             "config.oidc.RoleOIDCBackend",
-            "django.contrib.auth.backends.ModelBackend",
+            "config.passwords.PasswordBackend",
         ]
         yield fake
 
