@@ -146,7 +146,7 @@ WEB_MAX_THREADS = envint(
 # Sign-in POSTs (password, one-time code, password reset, SSO) run this many at a time per
 # web process, apart from the requests above (config/handlers.py): a login flood waits in its
 # own lane and cannot take the operators' request threads.
-WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 4)
+WEB_SIGN_IN_THREADS = envint("WEB_SIGN_IN_THREADS", 2)
 # How much lower their threads' CPU priority is (nice, 0-19).
 WEB_SIGN_IN_NICENESS = envint("WEB_SIGN_IN_NICENESS", 10)
 WEB_SIGN_IN_PATHS = ("/login/", "/admin/login/", "/password-reset/", "/oidc/")
