@@ -46,6 +46,14 @@ def offer_accept(
     longer needed, and the offer comes back withdrawn."""
     request = _lock(offer.request)
     pending = Offer.objects.filter(pk=offer.pk, status=Offer.Status.PENDING).exists()
+    if pending and not Volunteer.objects.filter(pk=offer.volunteer_id, is_active=True).exists():
+        # Removed while the offer was out (the removal withdraws their offers; this is the
+        # backstop): never the resident's address to someone no longer with us.
+        _withdraw(request, request.offers.filter(pk=offer.pk, status=Offer.Status.PENDING))
+        _wave_over(request)
+        offer.refresh_from_db()
+        offer.request = request
+        return offer
     reason = request.operators_only_reason() if pending else ""
     if reason:
         _withdraw(request, request.offers.filter(status__in=[Offer.Status.PENDING]))

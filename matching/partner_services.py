@@ -11,6 +11,7 @@ from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
 from helpdesk.models import HelpRequest
 
 from .models import Offer, Organisation, Volunteer
+from .services import volunteer_offers_withdraw
 
 
 def organisations_visible(user: AbstractBaseUser) -> QuerySet[Organisation]:
@@ -63,6 +64,9 @@ def volunteer_remove(*, volunteer: Volunteer) -> str:
         locked.is_active = False
         locked.paused = True
         locked.save(update_fields=["is_active", "paused"])
+        # Someone no longer with the organisation must not be able to accept, and so learn a
+        # resident's address, by answering an offer still out.
+        volunteer_offers_withdraw(volunteer=locked, reason=_("the volunteer was removed"))
         return "deactivated"
     locked.delete()
     return "deleted"

@@ -35,6 +35,7 @@ from .offers import (
     _lock,
     _offer_won,
     _offers_create,
+    _wave_over,
     _withdraw,
     helprequest_match_enqueue,  # noqa: F401
     operators_only_check,
@@ -214,6 +215,32 @@ def offers_withdraw(
             data={"offers": [o.pk for o in withdrawn]},
         )
         board_publish(request=request, event="offers")
+    return withdrawn
+
+
+@transaction.atomic
+def volunteer_offers_withdraw(*, volunteer: Volunteer, reason: str) -> list[Offer]:
+    """Withdraw a volunteer's pending offers (they were removed): they are told each is no
+    longer needed, and each request looks for someone else once nobody else is asked."""
+    withdrawn: list[Offer] = []
+    pending = volunteer.offers.filter(status=Offer.Status.PENDING)
+    for request_id in sorted(set(pending.values_list("request_id", flat=True))):
+        request = _lock(HelpRequest(pk=request_id))
+        offers = _withdraw(
+            request, request.offers.filter(volunteer=volunteer, status=Offer.Status.PENDING)
+        )
+        if not offers:
+            continue
+        timeline_record(
+            request=request,
+            kind=TimelineEvent.Kind.NOTE,
+            actor_label=SYSTEM,
+            text=_("Offers withdrawn (%(n)d): %(reason)s") % {"n": len(offers), "reason": reason},
+            data={"offers": [o.pk for o in offers], "volunteer": volunteer.pk},
+        )
+        board_publish(request=request, event="offers")
+        _wave_over(request)
+        withdrawn += offers
     return withdrawn
 
 

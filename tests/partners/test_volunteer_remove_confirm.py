@@ -61,3 +61,40 @@ def test_the_question_reads_in_the_ui_language(client, ours, settings, language,
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = remove(client, ours, volunteer_make(organisation=ours)).content.decode()
     assert words in page
+
+
+def test_a_removed_volunteers_pending_offers_are_withdrawn_and_they_learn_no_address(
+    client, ours, operator, run_tasks, sms_outbox
+):
+    """Someone no longer with the organisation is told their offers are no longer needed, and
+    an accept that still comes in gives them nothing of the resident."""
+    from matching.replies import volunteer_reply
+    from matching.services import offers_send
+    from notifications.models import Message
+    from tests.factories import resident_make
+
+    maja = volunteer_make(organisation=ours, first_name="Maja")
+    other = volunteer_make(first_name="Olle")
+    resident = resident_make(name="Zelda Ödmarksdotter", address="Gränsgatan 99")
+    request = helprequest_make(resident=resident)
+    (offer,) = offers_send(request=request, volunteers=[maja], actor=operator)
+    remove(client, ours, maja, confirm="yes")
+    offer.refresh_from_db()
+    maja.refresh_from_db()
+    assert not maja.is_active and offer.status == Offer.Status.WITHDRAWN
+    notice = Message.objects.filter(phone=str(maja.phone)).latest("pk")
+    assert request.code in notice.body and "Gränsgatan" not in notice.body
+
+    # The backstop: an offer still pending for someone deactivated another way.
+    (late,) = offers_send(request=request, volunteers=[other], actor=operator)
+    Volunteer.objects.filter(pk=other.pk).update(is_active=False)
+    inbound = Message.objects.create(
+        direction=Message.Direction.INBOUND, phone=str(other.phone), body=f"1 {request.code}"
+    )
+    volunteer_reply(inbound)
+    late.refresh_from_db()
+    assert late.status == Offer.Status.WITHDRAWN
+    request.refresh_from_db()
+    assert request.assigned_volunteer is None
+    to_other = Message.objects.filter(phone=str(other.phone), direction="out")
+    assert not any("Gränsgatan" in m.body or "Zelda" in m.body for m in to_other)
