@@ -9,6 +9,7 @@ from matching.models import Organisation
 from notifications.phones import phone_normalise
 
 from .models import District, HelpRequest, Language
+from .safety import danger_read
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -121,6 +122,17 @@ class IntakeForm(forms.Form):
         if kind not in HelpRequest.SENSITIVE_KINDS:
             # Left over from choosing a referral first: the field was hidden, the choice is void.
             data["concern"] = ""
+            written = " ".join(filter(None, (data.get("task_text"), data.get("internal_notes"))))
+            danger = danger_read(written)
+            if kind and danger is not None and danger.certain:
+                # The same reading an SMS gets: what reads as danger never goes to a volunteer.
+                self.add_error(
+                    "kind",
+                    _(
+                        "What is written reads as danger. Choose Referral: it goes to the support "
+                        "line and the organisation that takes such cases, never to a volunteer."
+                    ),
+                )
         return data
 
     def resident_data(self) -> dict:

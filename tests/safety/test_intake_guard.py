@@ -64,3 +64,29 @@ def test_a_resident_with_an_open_referral_is_shown_and_kept_with_operators(
     assert Offer.objects.count() == 0
     # Nothing is texted to a phone someone else may read.
     assert not Message.objects.filter(direction="out", phone="+46701740686").exists()
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("task_text", "Handla mat, min man slår mig när jag går ut"),
+        ("internal_notes", 'She says: "my son locks me in and takes all my money"'),
+        ("task_text", "Kocam beni dövüyor, market alışverişi lazım"),
+        ("internal_notes", "Hän sanoi: haluan kuolla"),
+        ("task_text", "زوجي يضربني، أحتاج طعام"),
+    ],
+)
+def test_a_volunteer_request_whose_text_reads_as_danger_is_not_saved(operator_client, field, text):
+    """What an operator writes is read as an SMS is: danger never goes to a volunteer, and the
+    form says to choose Referral."""
+    for_volunteers = {"task_text": "Handla mat", "internal_notes": ""} | {field: text}
+    response = operator_client.post(reverse("intake"), intake_data(**for_volunteers))
+    assert response.status_code == 200 and not HelpRequest.objects.exists()
+    assert "kind" in response.context["form"].errors
+
+
+def test_worry_in_a_volunteer_request_is_not_danger(operator_client):
+    response = operator_client.post(
+        reverse("intake"), intake_data(task_text="Handla mat, hon är rädd för viruset")
+    )
+    assert response.status_code == 302 and HelpRequest.objects.exists()
