@@ -217,6 +217,10 @@ def _to_operator(
     language = help_language or resident.language
     if is_new and not help_language:
         language = language_last_written(str(resident.phone)) or language
+    possible = danger_read(body) if ambiguous else None
+    if possible is not None and possible.language:
+        # Answered in the language the worry was written in, as a referral is.
+        language = possible.language
     request = (
         open_requests.filter(kind=Kind.CALLBACK, sensitive=False, callback__done_at__isnull=True)
         .select_for_update(of=("self",))

@@ -164,3 +164,17 @@ def test_the_callback_it_joins_is_taken_from_a_phone_friend(sms_in, run_tasks):
     assert call.assigned_volunteer_id is None and call.status == S.ESCALATED
     assert not call.offers.filter(status__in=LIVE).exists()
     assert call.callback.due_at <= timezone.now()
+
+
+# The reply's first words in each language (helpdesk.resident_texts.text_unknown_number).
+THANKS = {"sv": "Tack", "en": "Thank you", "tr": "Teşekkür", "fi": "Kiitos", "ar": "شكر"}
+
+
+@pytest.mark.parametrize("language, text", POSSIBLE_DANGER)
+def test_possible_danger_is_answered_in_the_language_it_was_written_in(sms_in, language, text):
+    """A resident registered in another language who writes their worry in this one is answered
+    in the language they wrote, as a referral is."""
+    other = "fi" if language != "fi" else "sv"
+    resident = resident_make(language=other)
+    reply = sms_in(str(resident.phone), text)
+    assert THANKS[language].lower() in reply.lower(), reply
