@@ -120,3 +120,29 @@ def test_an_oversized_form_body_is_refused_before_it_is_parsed(client, settings)
         "/login/", {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "password": "y"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_every_page_sends_a_nonce_based_policy_without_unsafe_inline(client, settings):
+    """Every page a signed-in user opens carries the Content-Security-Policy with this
+    response's nonce on its scripts; nothing allows inline code."""
+    from django.contrib.auth.models import User
+
+    from tests.hardening.urlwalk import routes
+
+    settings.SMS_BACKEND = "console"
+    client.force_login(User.objects.create_superuser("root", password="correct-horse-battery"))
+    pages = 0
+    for route in routes():
+        if route.params or route.is_signed_webhook or route.name == "logout":
+            continue
+        response = client.get("/" + route.route)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        policy = response["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy, route.route
+        if b"<script" in response.content:
+            nonce = policy.split("'nonce-", 1)[1].split("'", 1)[0]
+            assert f'nonce="{nonce}"'.encode() in response.content, route.route
+        pages += 1
+    assert pages >= 8
