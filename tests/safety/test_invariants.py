@@ -266,6 +266,19 @@ def via_withdraw(case, run_tasks):
     run_tasks()
 
 
+def via_volunteer_offers_withdraw(case, run_tasks):
+    """A volunteer removed while offers were out: their offers go, and the request's search for
+    someone else (the next wave) must stay away from volunteers too."""
+    from matching.services import volunteer_offers_withdraw
+
+    for volunteer in case.volunteers:
+        volunteer_offers_withdraw(volunteer=volunteer, reason="removed")
+    run_tasks(now=timezone.now() + timedelta(hours=1))
+
+
+via_volunteer_offers_withdraw.offered_first = True
+
+
 def answered(action: str):
     """An answer to an offer sent before the request became operators-only."""
 
@@ -328,6 +341,7 @@ EXERCISED = {
     "matching.services.offers_send": via_offers_send,
     "matching.services.helprequest_assign": via_assign,
     "matching.services.offers_withdraw": via_withdraw,
+    "matching.services.volunteer_offers_withdraw": via_volunteer_offers_withdraw,
     "matching.batch.match_batch": via_batch,
     "matching.batch.match_batch_plan": via_batch_plan,
     "matching.answers.offer_accept": answered("offer_accept"),
