@@ -235,6 +235,9 @@ LOGIN_PASSWORD_CHECK_WAIT = envint("LOGIN_PASSWORD_CHECK_WAIT", 10)
 # Second factor (django-otp, TOTP): required for the admin role and superusers, optional for
 # everyone else; accounts signed in through OIDC have their provider's.
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Samhjälp")
+# No throttle per device: wrong codes are counted by django-axes per user name and address,
+# like wrong passwords (config/twofactor.py), so nobody elsewhere can lock a user's codes.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # Single sign-on with OpenID Connect, only when a client id is set. Endpoints from
 # OIDC_OP_DISCOVERY_URL (the provider's .well-known/openid-configuration) or one by one.

@@ -12,11 +12,13 @@ import time
 from base64 import b32encode
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,13 +95,19 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     error = None
     if request.method == "POST":
-        devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
-        if not all(device.verify_is_allowed()[0] for device in devices):
-            error = _("Too many wrong codes. Wait a minute and try again.")
-        elif device := match_token(user, request.POST.get("token", "").strip()):
+        # Wrong codes count with wrong passwords, per user name and address (django-axes), not
+        # per device: a device's own throttle would let whoever has the password, from any
+        # address, keep the real user's codes refused for ever longer. Imported here: login
+        # imports this module.
+        from .login import login_locked_response
+
+        credentials = {"username": user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return login_locked_response(request)
+        if device := match_token(user, request.POST.get("token", "").strip()):
             return _login_complete(request, user, pending, device)
-        else:
-            error = _("The code was not right. Codes change every 30 seconds; try the newest one.")
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        error = _("The code was not right. Codes change every 30 seconds; try the newest one.")
     return render(request, "registration/verify.html", {"error": error})
 
 
