@@ -10,6 +10,7 @@ before any backend hashes a password: a flood of refused guesses costs a cache r
 Lock-outs and their end are logged with the user name and address masked.
 """
 
+import hashlib
 import logging
 import math
 import threading
@@ -24,7 +25,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -216,11 +217,50 @@ class AdminLoginView(LoginView):
         return context
 
 
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether another reset e-mail may go out: PASSWORD_RESET_PER_HOUR for one e-mail
+    address, and ten times that from one client address, so nobody fills a colleague's mailbox
+    (or the mail server's quota) with reset links. Counted where the login counts are, so every
+    web process sees them; the keys are hashed, no address is kept in clear."""
+    store = caches[settings.AXES_CACHE]
+    limit = settings.PASSWORD_RESET_PER_HOUR
+    keys = [
+        (
+            "password-reset:email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest(),
+            limit,
+        ),
+        (
+            "password-reset:addr:"
+            + hashlib.sha256(str(request.META.get("REMOTE_ADDR", "")).encode()).hexdigest(),
+            10 * limit,
+        ),
+    ]
+    allowed = True
+    for key, most in keys:
+        store.add(key, 0, timeout=3600)
+        try:
+            count = store.incr(key)
+        except ValueError:  # expired between add and incr
+            store.set(key, 1, timeout=3600)
+            count = 1
+        allowed = allowed and count <= most
+    return allowed
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset by e-mail, with the link built from PUBLIC_BASE_URL, never from the
-    Host header of the request that asked for it."""
+    Host header of the request that asked for it, and at most PASSWORD_RESET_PER_HOUR e-mails
+    an hour to one address."""
 
     def form_valid(self, form) -> HttpResponse:
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            # The same answer as a sent one: the page must not tell whether the address is
+            # known, nor that a limit was reached for it.
+            log.warning(
+                "Password reset e-mail not sent: limit reached for %s",
+                address_mask(self.request.META.get("REMOTE_ADDR")),
+            )
+            return redirect(self.get_success_url())
         base = urlsplit(settings.PUBLIC_BASE_URL)
         self.extra_email_context = {"domain": base.netloc, "protocol": base.scheme}
         return super().form_valid(form)

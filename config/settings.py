@@ -231,6 +231,8 @@ AXES_LOCKOUT_CALLABLE = "config.login.login_locked_response"
 # ahead (config/passwords.py). An unknown user name waits as long without hashing anything.
 LOGIN_PASSWORD_CHECKS_AT_ONCE = envint("LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)
 LOGIN_PASSWORD_CHECK_WAIT = envint("LOGIN_PASSWORD_CHECK_WAIT", 10)
+# Password reset e-mails an hour to one address (ten times as many from one client address).
+PASSWORD_RESET_PER_HOUR = envint("PASSWORD_RESET_PER_HOUR", 3)
 
 # Second factor (django-otp, TOTP): required for the admin role and superusers, optional for
 # everyone else; accounts signed in through OIDC have their provider's.

@@ -48,3 +48,17 @@ def test_no_mail_for_an_unknown_address_and_the_page_says_the_same(client, setti
     assert response.status_code == 200
     assert "Titta i din e-post" in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_reset_mails_are_limited_per_address_and_the_page_says_the_same(client, settings):
+    """Nobody can fill a colleague's mailbox with reset links: past the hour's limit the page
+    answers as always, and no more mail goes out."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_RESET_PER_HOUR = 3
+    make_user("olivia", "operator", email="olivia@example.se")
+    for _ in range(6):
+        response = client.post("/password-reset/", {"email": "Olivia@example.se "}, follow=True)
+        assert response.status_code == 200
+        assert "Titta i din e-post" in response.content.decode()
+    assert len(mail.outbox) == 3
