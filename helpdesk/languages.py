@@ -6,7 +6,6 @@ keyword lists here are written as people spell them and folded once at import.
 """
 
 import re
-import sys
 import unicodedata
 
 from django.conf import settings
@@ -31,12 +30,6 @@ _TRANSLATE = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
-# Format characters (Unicode category Cf) are invisible: bidi controls some phones insert
-# around mixed-direction text, zero-width joiners inside emoji, soft hyphens a keyboard or a
-# copied text leaves inside a word ("hot\u00adar"). Every one is dropped, not a list of them.
-_INVISIBLE = dict.fromkeys(
-    c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
-)
 _NOT_WORD = re.compile(r"[^\w]+")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -45,10 +38,15 @@ RESIDENT_LANGUAGES = ("sv", "en", "ar", "tr", "fi")
 
 def text_fold(text: str) -> str:
     """Lower case, no diacritics or harakat, no punctuation, single spaces, ASCII digits."""
-    text = (text or "").translate(_INVISIBLE)
-    text = text.translate(_TRANSLATE).casefold().translate(_TRANSLATE)
+    text = (text or "").translate(_TRANSLATE).casefold().translate(_TRANSLATE)
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Format characters (Unicode category Cf) are invisible: bidi controls some phones insert
+    # around mixed-direction text, zero-width joiners inside emoji, soft hyphens a keyboard or
+    # a copied text leaves inside a word ("hot\u00adar"). Every one is dropped with the
+    # combining marks, in the same pass, not from a list of them.
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     return " ".join(_NOT_WORD.sub(" ", stripped).split())
 
 
