@@ -3,6 +3,7 @@ they skip on a developer's laptop without it and fail in CI, where REQUIRE_SERVI
 REQUIRE_BROWSER and REQUIRE_PRISM are set, so a missing service can never pass unseen."""
 
 import os
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -49,6 +50,21 @@ def make_user(username: str, role: str | None = None, **extra) -> User:
         group, _ = Group.objects.get_or_create(name=role)
         user.groups.add(group)
     return user
+
+
+def login_caches_private(settings, label: str) -> None:
+    """Private caches for one test: with Redis the login counts would be shared by every test
+    worker, and every test signs in from the same address (127.0.0.1)."""
+    settings.CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"{label}-{name}-{uuid.uuid4()}",
+        }
+        for name in ("default", "axes")
+    }
+    settings.AXES_CACHE = "axes"
+    # axes keeps its handler, and the handler its cache, until AXES_HANDLER changes.
+    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 
 
 def second_factor_verified(client, user: User) -> None:

@@ -6,30 +6,19 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 from config.logging import MaskPersonalData
+from tests.conftest import login_caches_private
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Private caches per test: with Redis the login counts are shared by every test worker,
-    and every test signs in from the same address (127.0.0.1)."""
-    settings.CACHES = {
-        name: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"security-{name}-{uuid.uuid4()}",
-        }
-        for name in ("default", "axes")
-    }
-    settings.AXES_CACHE = "axes"
-    # axes keeps its handler, and the handler its cache, until AXES_HANDLER changes.
-    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    login_caches_private(settings, "security")
 
 
 @pytest.mark.django_db

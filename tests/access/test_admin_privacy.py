@@ -8,12 +8,11 @@ from html import unescape
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.access import Field
 from helpdesk.models import AccessLog, Resident
 from notifications.phones import phone_display
+from tests.conftest import second_factor_verified
 
 from .world import world_make
 
@@ -32,12 +31,8 @@ PRIVATE = [
 
 def admin_client(user: User) -> Client:
     """Signed in with a confirmed second factor, as the admin site requires of this role."""
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    second_factor_verified(client, user)
     return client
 
 

@@ -1,24 +1,13 @@
-import uuid
-
 import pytest
+
+from tests.conftest import login_caches_private
 
 from .hashers import CountingHasher
 
 
 @pytest.fixture(autouse=True)
 def fresh_login_counts(settings):
-    """Private caches per test: with Redis the login counts would be shared by every test
-    worker, and every test signs in from the same address (127.0.0.1)."""
-    settings.CACHES = {
-        name: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"auth-{name}-{uuid.uuid4()}",
-        }
-        for name in ("default", "axes")
-    }
-    settings.AXES_CACHE = "axes"
-    # axes keeps its handler, and the handler its cache, until AXES_HANDLER changes.
-    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    login_caches_private(settings, "auth")
 
 
 @pytest.fixture
