@@ -84,24 +84,23 @@ def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) 
     build = UPDATES.get(request.status)
     if build is None or not _update_reads_true(request):
         return
-    if request.status == Status.ESCALATED and _call_due(request):
-        # The resident texted something an operator must hear first (it may signal danger,
-        # or they asked for a call): "we are still looking" would be wrong, and unasked.
-        timeline_record(
-            request=request,
-            kind=TimelineEvent.Kind.NOTE,
-            actor_label="system",
-            text="The resident was not texted that we are still looking: an operator's call "
-            "to them is due now. Tell them on the call.",
-        )
-        return
-    if request.status == Status.ESCALATED and _just_told(request):
-        timeline_record(
-            request=request,
-            kind=TimelineEvent.Kind.NOTE,
-            actor_label="system",
-            text="The resident was not texted that we are still looking: they were told a "
-            "moment ago that a volunteer is being sought. Tell them on the call.",
-        )
-        return
+    if request.status == Status.ESCALATED:
+        # "We are still looking" would be wrong and unasked when the resident texted something
+        # an operator must hear first (it may signal danger, or they asked for a call), and
+        # would contradict what they were told a moment ago.
+        if _call_due(request):
+            why = "an operator's call to them is due now"
+        elif _just_told(request):
+            why = "they were told a moment ago that a volunteer is being sought"
+        else:
+            why = ""
+        if why:
+            timeline_record(
+                request=request,
+                kind=TimelineEvent.Kind.NOTE,
+                actor_label="system",
+                text=f"The resident was not texted that we are still looking: {why}. "
+                "Tell them on the call.",
+            )
+            return
     resident_update_send(request=request, body=build(request))
