@@ -1,5 +1,6 @@
-// The live board: a snapshot on connect, then events. A skipped message number or a new
-// connection means a fresh snapshot; the connection comes back with growing pauses.
+// The live board: a snapshot on connect, then events. It says "live" once the snapshot is
+// shown. A skipped message number or a new connection means a fresh snapshot; the
+// connection comes back with growing pauses.
 (function () {
   "use strict";
   var board = document.getElementById("board");
@@ -93,6 +94,7 @@
     seq = data.seq;
     if (data.type === "snapshot") {
       cards = new Map(data.cards.map(function (c) { return [c.id, c]; }));
+      setState("live");  // live only once the board shows what the server holds
     } else if (data.type === "event") {
       if (data.event === "removed") cards.delete(data.card.id);
       else cards.set(data.card.id, data.card);
@@ -105,7 +107,7 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + board.dataset.ws);
     seq = 0;
-    socket.onopen = function () { attempt = 0; setState("live"); };
+    socket.onopen = function () { attempt = 0; };
     socket.onmessage = onMessage;
     socket.onclose = function () {
       setState("reconnecting");
