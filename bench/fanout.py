@@ -15,6 +15,8 @@ layer: a group send to N channels in this process (in-memory) or across two laye
     .venv/bin/python bench/fanout.py [--boards 200] [--rate 10] [--seconds 20]
 
 Bounded: a fixed number of changes, then a drain of a few seconds; loopback only.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import argparse

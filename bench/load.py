@@ -18,6 +18,8 @@ loopback; every loop is bounded in count and time. The run:
    --drain-workers more workers, waits (at most --drain seconds) for them and checks: every
    distinct MessageSid stored exactly once, handled once, and every resulting request
    matched, offered or escalated.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import argparse

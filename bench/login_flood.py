@@ -16,6 +16,8 @@ The server counts its hashing itself: the run's settings put a counting PBKDF2 h
 same algorithm and cost as production) in PASSWORD_HASHERS, and a middleware that records,
 for each login POST, its status, whether axes refused it before evaluating it, and the hashes
 it cost. Every loop is bounded in count and time; nothing leaves 127.0.0.1.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import argparse

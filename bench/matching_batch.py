@@ -5,6 +5,8 @@ same run. Two cases: 2,000 requests over 20,000 volunteers, and the scarce case,
 
     .venv/bin/python bench/matching_batch.py            # SQLite and PostgreSQL, a table
     .venv/bin/python bench/matching_batch.py sqlite     # one database, JSON
+
+Latest figures: docs/benchmarks.md.
 """
 
 import json

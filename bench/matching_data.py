@@ -2,7 +2,9 @@
 
 Positions: the Stockholm-Mälaren region (about 155 x 170 km), 60 % spread evenly and 40 %
 around twelve towns, so some places are far denser than the average. Run from the project
-root; each benchmark picks its own SQLite file or PostgreSQL database from BENCH_DB.
+root; `django_setup("sqlite")` or `django_setup("postgresql")` points Django at the
+benchmark's own database (/tmp/samhjalp_matching_bench.sqlite3 or samhjalp_matching_bench),
+dropped and migrated afresh.
 """
 
 import os

@@ -6,6 +6,8 @@ preloaded in memory, all in the same run.
     .venv/bin/python bench/matching_rank.py sqlite     # one database, prints JSON
 
 Each database is its own: /tmp/samhjalp_matching_bench.sqlite3 and samhjalp_matching_bench.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import json

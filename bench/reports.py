@@ -2,12 +2,14 @@
 same page over an empty database, in one run.
 
     .venv/bin/python bench/reports.py                      # SQLite file bench-reports.sqlite3
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/samhjalp_bench_reports \
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/samhjalp_bench_reports \\
         .venv/bin/python bench/reports.py
 
 It creates (and drops) its own database: a SQLite file beside this script, or the PostgreSQL
 database named in DATABASE_URL. Rows are bulk-created with their timelines, spread over the
 last 120 days; the page is timed for 7, 30 and 90 days, best of five renders each.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import datetime as dt

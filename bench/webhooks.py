@@ -10,6 +10,8 @@ repeats of an earlier MessageSid, as Twilio's retries would be) and then as many
 requests, and prints throughput and p99 for both and their ratio. Afterwards it counts rows:
 every distinct MessageSid must be stored exactly once, with exactly one handling task.
 Every loop is bounded in count and time.
+
+Latest figures: docs/benchmarks.md.
 """
 
 import argparse
