@@ -5,15 +5,15 @@ ASGI, Django's own handler runs each such middleware's hooks through `sync_to_as
 request crosses between the event loop and a thread a dozen times before reaching a view that
 is itself synchronous. This handler builds the middleware chain in synchronous mode and runs
 chain and view in one `sync_to_async` call: three crossings per request with the
-request_started and request_finished signals, where Django's handler made 18.
+request_started and request_finished signals, where Django's handler makes many more.
 
 Django's handler also starts a thread for every request and stops it afterwards. Here a
 request borrows an idle single-thread executor and gives it back, as a WSGI server reuses its
 threads: everything in one request still runs on one thread, and each thread still closes its
 database connection (or hands it back to the pool) when its request finishes.
 
-Measured on the SMS webhook, CPU per request: 4.4 to 1.7 ms for a rejected signature, 7.0 to
-4.0 ms for a stored message with the chain alone; see the README for the figures at load.
+The CPU this saves per request, and the figures at load: docs/benchmarks.md and
+docs/decisions/0002-asgi-handler-and-sign-in-lane.md.
 
 Async views still work: Django's synchronous path runs them through `async_to_sync`.
 """
@@ -37,7 +37,7 @@ IDLE_THREADS = 32
 def thread_priority_lower() -> None:
     """Lower the calling thread's CPU priority by WEB_SIGN_IN_NICENESS (Linux schedules each
     thread on its own; elsewhere this does nothing). Not the lowest: at 19 a sign-in on a busy
-    machine got about 1 % of a core and waited past its timeout."""
+    machine gets so little CPU that it waits past its timeout."""
     with contextlib.suppress(AttributeError, OSError):
         thread = threading.get_native_id()
         niceness = os.getpriority(os.PRIO_PROCESS, thread) + settings.WEB_SIGN_IN_NICENESS

@@ -153,7 +153,7 @@ _password_checks: dict[int, threading.BoundedSemaphore] = {}
 def login_password_check_slot() -> Iterator[bool]:
     """One of LOGIN_PASSWORD_CHECKS_AT_ONCE places (per process) to check a password in.
 
-    A password check is a PBKDF2 hash of about 0.4 s of a core; sixteen guesses for real
+    A password check is a PBKDF2 hash, slow on purpose; sixteen guesses for real
     names at once would take every core from the operators. With one place, hashing takes at
     most one core; a check waits its turn (LOGIN_PASSWORD_CHECK_WAIT at most) instead of being
     refused. `taken` says whether the place was had in that time."""

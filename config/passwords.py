@@ -1,6 +1,6 @@
 """Checking a staff password without letting a flood of guesses take the machine.
 
-A password check is a PBKDF2 hash of about 0.4 s of a core. Django's ModelBackend also hashes
+A password check is a PBKDF2 hash, slow on purpose. Django's ModelBackend also hashes
 a throwaway password for a user name that does not exist, so that an unknown name takes as
 long as a known one and the answer's timing does not say which names are real. Guesses with
 made-up names never reach a lock-out (that is per user name and address), so under a flood

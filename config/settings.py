@@ -137,8 +137,8 @@ if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backe
     }
 
 # Requests in Django at once per web process (0: no limit). SQLite has one writer: sixteen
-# webhooks writing at once wait in its busy-wait backoff (p99 1.4 s in bench/webhooks.py),
-# where a few at a time, the rest waiting on the event loop, keep the tail short.
+# webhooks writing at once wait in its busy-wait backoff (the tail grows, see
+# docs/benchmarks.md), where a few at a time, the rest waiting on the event loop, keep it short.
 WEB_MAX_THREADS = envint(
     "WEB_MAX_THREADS", 4 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0
 )
@@ -202,7 +202,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in (config/login.py, config/twofactor.py, config/oidc.py; README "Signing in").
+# Sign-in (config/login.py, config/twofactor.py, config/oidc.py; docs/signing-in.md).
 # django-axes first: a locked-out attempt is refused before any backend hashes a password.
 AUTHENTICATION_BACKENDS = [
     "config.login.LockoutBackend",
@@ -226,7 +226,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.login.login_attempt_username"
 AXES_CLIENT_STR_CALLABLE = "config.login.login_client_str"
 AXES_LOCKOUT_CALLABLE = "config.login.login_locked_response"
-# Passwords checked at once per web process (each a PBKDF2 hash of ~0.4 s of a core); a sign-in
+# Passwords checked at once per web process (each a deliberately slow PBKDF2 hash); a sign-in
 # that finds them all busy waits its turn, LOGIN_PASSWORD_CHECK_WAIT seconds at most, then goes
 # ahead (config/passwords.py). An unknown user name waits as long without hashing anything.
 LOGIN_PASSWORD_CHECKS_AT_ONCE = envint("LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)
@@ -400,7 +400,7 @@ RESIDENT_SMS_DAILY_REPLIES = envint("RESIDENT_SMS_DAILY_REPLIES", 10)
 RESIDENT_CALLBACK_DUE_MINUTES = envint("RESIDENT_CALLBACK_DUE_MINUTES", 30)
 RESIDENT_RATING_DAYS = envint("RESIDENT_RATING_DAYS", 7)
 # Reports read many rows at once: letting SQLite map the file (256 MB) instead of copying
-# each page through its small default cache makes them several times faster.
+# each page through its small default cache makes them faster (bench/reports.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA mmap_size=268435456;"
 

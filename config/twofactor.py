@@ -5,7 +5,8 @@ the account is only *pending* (its id in the session, not logged in); the code, 
 required account without a device the enrolment, completes the login. An account signed in
 through OpenID Connect has its provider's second factor and is not asked again.
 
-Wrong codes are throttled per device by django-otp (each failure doubles the wait).
+Wrong codes are counted by django-axes with the passwords (OTP_TOTP_THROTTLE_FACTOR is 0:
+the device itself keeps no throttle, which a flood could use to lock a colleague out).
 """
 
 import time

@@ -34,7 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sms/", include("notifications.urls")),
     path("reports/", include("helpdesk.report_urls")),
-    path("partners/", include("matching.partner_urls")),
+    path("partners/", include("helpdesk.partner_urls")),
     path("privacy/", include("helpdesk.privacy_urls")),
     path("voice/", include("helpdesk.voice_urls")),
     path("", include("matching.urls")),

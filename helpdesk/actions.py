@@ -11,14 +11,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from matching import services as matching
 from matching.models import Offer
+from matching.priority import helprequest_priority
 from notifications.services import sms_send
 
 from .models import Callback, HelpRequest, Resident, TimelineEvent
-from .realtime import board_publish
+from .offers import helprequest_done, helprequest_match
+from .realtime import BoardEventKind, board_publish
 from .resident_forms import DETAIL_FIELDS
-from .services import helprequest_priority, helprequest_transition, timeline_record
+from .services import timeline_record
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def helprequest_note(
     timeline_record(
         request=request, kind=TimelineEvent.Kind.NOTE, text=text, actor=actor, data={"token": token}
     )
-    board_publish(request=request, event="timeline")
+    board_publish(request=request, event=BoardEventKind.TIMELINE)
 
 
 @transaction.atomic
@@ -47,22 +48,13 @@ def helprequest_text_resident(
         actor=actor,
         data={"message": message.pk, "status": message.status, "token": token},
     )
-    board_publish(request=request, event="timeline")
+    board_publish(request=request, event=BoardEventKind.TIMELINE)
     return message
 
 
 @transaction.atomic
-def helprequest_cancel(*, request: HelpRequest, actor: AbstractBaseUser, reason: str = "") -> None:
-    if request.status != HelpRequest.Status.NEW:
-        matching.offers_withdraw(request=request, actor=actor, reason=reason)
-    helprequest_transition(
-        request=request, to=HelpRequest.Status.CANCELLED, actor=actor, text=reason
-    )
-
-
-@transaction.atomic
 def helprequest_mark_done(*, request: HelpRequest, actor: AbstractBaseUser) -> None:
-    matching.helprequest_done(request=request, actor=actor)
+    helprequest_done(request=request, actor=actor)
 
 
 def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> str:
@@ -72,8 +64,8 @@ def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> str
         timeline_record(
             request=request, kind=TimelineEvent.Kind.NOTE, text=_("Matching re-run"), actor=actor
         )
-        board_publish(request=request, event="timeline")
-        return matching.helprequest_match(request=request, actor=actor)
+        board_publish(request=request, event=BoardEventKind.TIMELINE)
+        return helprequest_match(request=request, actor=actor)
 
 
 @dataclass
@@ -154,8 +146,8 @@ def helprequest_resident_update(
         actor=actor,
         data={"token": token, "resident_details": True, "fields": changed},
     )
-    board_publish(request=locked, event="details")
+    board_publish(request=locked, event=BoardEventKind.DETAILS)
     request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     if not match:
         return "saved"
-    return matching.helprequest_match(request=locked, actor=actor)
+    return helprequest_match(request=locked, actor=actor)

@@ -14,12 +14,21 @@ class HelpdeskConfig(AppConfig):
         post_migrate.connect(role_groups_ensure, dispatch_uid="role_groups_ensure")
 
         from notifications.inbound import inbound_handler_register
+        from notifications.models import Message
+        from notifications.signals import message_status_changed
 
+        from .offer_receivers import offer_message_status_changed
         from .resident_sms import resident_sms_handle
         from .resident_updates import on_status_changed
         from .signals import helprequest_status_changed
+        from .volunteer_replies import volunteer_reply
 
+        # Volunteers' answers first (order 10): a resident's handler never sees "1 4821".
+        inbound_handler_register(volunteer_reply, order=10)
         inbound_handler_register(resident_sms_handle, order=20)
+        message_status_changed.connect(
+            offer_message_status_changed, sender=Message, dispatch_uid="offer_message_status"
+        )
         helprequest_status_changed.connect(on_status_changed, dispatch_uid="resident_updates")
 
         from django.db.models.signals import post_save

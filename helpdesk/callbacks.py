@@ -9,15 +9,16 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from matching.services import helprequest_match_enqueue
+from matching.priority import helprequest_priority
 
 from .models import Callback, HelpRequest, TimelineEvent
-from .realtime import board_publish
+from .offers import helprequest_match_enqueue
+from .realtime import BoardEventKind, board_publish
 from .safety import referral_route
 from .services import (
     helprequest_create,
-    helprequest_priority,
     helprequest_transition,
     timeline_record,
 )
@@ -35,9 +36,13 @@ def callback_create(*, request: HelpRequest, due_at: datetime, repeat_every_days
 
 
 def callback_due_schedule(*, callback: Callback) -> None:
-    from .tasks import callback_due_task
-
     callback_due_task.using(run_after=callback.due_at).enqueue(callback_id=callback.pk)
+
+
+@task()
+def callback_due_task(*, callback_id: int) -> None:
+    """Enqueued for a callback's due time: it moves up the boards when it falls due."""
+    callback_due_mark(callback_id=callback_id)
 
 
 @transaction.atomic
@@ -54,7 +59,7 @@ def callback_due_mark(*, callback_id: int) -> bool:
     request = HelpRequest.objects.select_for_update().get(pk=callback.request_id)
     request.priority = helprequest_priority(request)
     request.save(update_fields=["priority", "updated_at"])
-    board_publish(request=request, event="callback_due")
+    board_publish(request=request, event=BoardEventKind.CALLBACK_DUE)
     return True
 
 
@@ -84,7 +89,7 @@ def callback_claim(*, callback: Callback, user: AbstractBaseUser) -> bool:
                 text=_("Callback claimed"),
                 actor=user,
             )
-            board_publish(request=callback.request, event="callback")
+            board_publish(request=callback.request, event=BoardEventKind.CALLBACK)
     callback.refresh_from_db()
     return callback.claimed_by_id == user.pk
 
@@ -157,7 +162,7 @@ def callback_reschedule(
         text=f"{text}. {outcome}".strip(". ") if outcome else text,
         actor=user,
     )
-    board_publish(request=locked.request, event="callback")
+    board_publish(request=locked.request, event=BoardEventKind.CALLBACK)
     return locked
 
 
@@ -189,7 +194,7 @@ def callback_convert(
     if created.sensitive and source.sensitive and source.routed_to_id:
         created.routed_to_id = source.routed_to_id
         created.save(update_fields=["routed_to", "updated_at"])
-        board_publish(request=created, event="routed")
+        board_publish(request=created, event=BoardEventKind.ROUTED)
     elif created.sensitive:
         referral_route(request=created, actor=user)
     HelpRequest.objects.filter(pk=source.pk).update(converted_to=created)

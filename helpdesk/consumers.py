@@ -23,6 +23,7 @@ from .access import Viewer, card_for, viewer_of
 from .board import board_state
 from .realtime import (
     MISSING_TTL,
+    BoardEventKind,
     board_events_since,
     board_hub,
     board_message,
@@ -51,7 +52,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     Events reach a board through its process's hub (realtime.BoardHub), so the socket needs no
     channel of its own. With one, channels keeps a receive waiting on the layer for every
     socket, and over Redis a read timeout in any of them ended that board with a server error
-    (1011): the board fan-out benchmark lost one board of 200 that way.
+    (1011), as the board fan-out benchmark showed.
     """
 
     channel_layer_alias = NO_CHANNEL_LAYER
@@ -150,7 +151,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 # It left this organisation's hands: take it off their board, say nothing more.
                 self.visible.discard(card_id)
                 await self.send_counted(
-                    {"type": "event", "event": "removed", "card": {"id": card_id}}
+                    {"type": "event", "event": BoardEventKind.REMOVED, "card": {"id": card_id}}
                 )
             return
         self.visible.add(card_id)

@@ -314,7 +314,7 @@ class HelpRequest(models.Model):
     def operators_only_reason(self) -> str:
         """Why this request may never reach a volunteer (a lazy text, translated where it is
         shown), or "" when it may. The one rule that every offer and assignment checks
-        (matching.offers.operators_only_check)."""
+        (helpdesk.offers.operators_only_check)."""
         if self.sensitive or self.kind in self.SENSITIVE_KINDS:
             return self.SENSITIVE_REASON
         if self.operators_only or self.resident_has_open_referral():

@@ -1,6 +1,6 @@
 """Median and 90th percentile of time to match for every grouping of the needs report, by
 the nearest-rank method: the value at rank ceil(p * n) of the sorted times. numpy sorts
-each grouping once, which is several times faster than window functions per grouping."""
+each grouping once, which is faster than window functions per grouping (bench/reports.py)."""
 
 import numpy as np
 

@@ -128,12 +128,12 @@ def resident_export_json(resident: Resident) -> str:
 def resident_anonymise(*, resident: Resident, now: dt.datetime | None = None) -> None:
     """Remove what identifies the resident from every table, keep what the statistics need
     (see privacy_erasure)."""
-    from .realtime import board_publish
+    from .realtime import BoardEventKind, board_publish
 
     found = resident_erase(resident=resident, now=now)
     # Open boards still hold the cards as they were: give them the emptied ones.
     for request in HelpRequest.objects.filter(pk__in=found.requests).select_related("district"):
-        board_publish(request=request, event="details")
+        board_publish(request=request, event=BoardEventKind.DETAILS)
 
 
 def residents_due(*, now: dt.datetime | None = None) -> "list[Resident]":
@@ -168,19 +168,16 @@ def resident_delete(*, resident: Resident, user: AbstractBaseUser | None) -> str
     anonymised (the requests stay, anonymous, for the statistics the municipality must keep);
     one without is deleted. The access log keeps the entry. Returns "deleted" or
     "anonymised"."""
-    from matching.services import offers_withdraw
-
-    from .services import helprequest_transition
+    from .offers import helprequest_cancel
 
     access_log_record(user=user, resident=resident, action=AccessLog.Action.DELETE)
     for request in resident.requests.filter(status__in=HelpRequest.OPEN_STATUSES):
-        helprequest_transition(
+        helprequest_cancel(
             request=request,
-            to=HelpRequest.Status.CANCELLED,
             actor=user,
+            reason="the resident asked to be deleted",
             text="Cancelled: the resident asked to be deleted.",
         )
-        offers_withdraw(request=request, actor=user, reason="the resident asked to be deleted")
     if resident.requests.exists():
         resident_anonymise(resident=resident)
         return "anonymised"

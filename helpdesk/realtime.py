@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from datetime import timedelta
+from enum import StrEnum
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -27,6 +28,25 @@ from django.utils import timezone
 from .models import BoardEvent, Callback, HelpRequest
 
 log = logging.getLogger(__name__)
+
+
+class BoardEventKind(StrEnum):
+    """What a board hears changed about a request. Every publish names one of these; a
+    test drives each through its service to an operator's and a coordinator's board."""
+
+    CREATED = "created"  # a new request
+    STATUS = "status"  # its status moved
+    OFFERS = "offers"  # offers went out, were answered, expired, failed or were withdrawn
+    TIMELINE = "timeline"  # an operator's note or SMS to the resident
+    DETAILS = "details"  # the request's or the resident's details changed
+    SMS_IN = "sms_in"  # the resident texted about it
+    COMPLAINT = "complaint"  # the resident's feedback needs an operator
+    CALLBACK = "callback"  # a callback was asked for, claimed, moved or done
+    CALLBACK_DUE = "callback_due"  # a callback fell due
+    ROUTED = "routed"  # a referral was routed to a shelter or helpline
+    # Never published: a coordinator's socket sends it when a card leaves their scope.
+    REMOVED = "removed"
+
 
 BOARD_GROUP = "board"
 # How long the relay remembers an id it has not seen yet (a transaction still open, or rolled
@@ -109,7 +129,9 @@ def _remember_sent(version: int) -> None:
         _sent_here.popitem(last=False)
 
 
-def board_publish(*, request: HelpRequest, event: str) -> BoardEvent:
+def board_publish(*, request: HelpRequest, event: BoardEventKind) -> BoardEvent:
+    if not isinstance(event, BoardEventKind) or event is BoardEventKind.REMOVED:
+        raise TypeError(f"not a board event to publish: {event!r}")
     card = board_card(request)
     row = BoardEvent.objects.create(
         event=event, request=request, card=card, organisation_ids=card["organisations"]
@@ -133,7 +155,7 @@ def board_publish(*, request: HelpRequest, event: str) -> BoardEvent:
 
 # A plain process (the task worker, a management command) has no event loop of its own, and
 # async_to_sync would start a new loop in a new thread for every event: with Redis, a new
-# connection each time (measured: a fifth of the worker's CPU). Such a process publishes through
+# connection each time, a large share of the worker's CPU. Such a process publishes through
 # one long-lived loop instead, which keeps its Redis connection.
 PUBLISH_TIMEOUT = 5.0
 _publisher_loop: asyncio.AbstractEventLoop | None = None

@@ -8,7 +8,7 @@ volunteers again; an operator decides when (nothing is matched by itself).
 
 `operators_only` on the request and its copy on each offer carry this to the database, whose
 constraints refuse a volunteer for such a request whatever code writes the row. The offer and
-assignment guards (matching.offers.operators_only_check) apply the same rule as it stands.
+assignment guards (helpdesk.offers.operators_only_check) apply the same rule as it stands.
 """
 
 from django.conf import settings
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from matching.models import Offer
-from matching.services import offers_withdraw
 
 from .models import HelpRequest, Resident, TimelineEvent
-from .realtime import board_publish
+from .offers import offers_withdraw
+from .realtime import BoardEventKind, board_publish
 from .services import helprequest_transition, timeline_record
 
 S = HelpRequest.Status
@@ -104,7 +104,7 @@ def _to_operators(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
         actor_label=actor_label,
         data={"operators_only": True},
     )
-    board_publish(request=request, event="timeline")
+    board_publish(request=request, event=BoardEventKind.TIMELINE)
 
 
 def _release(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
@@ -121,7 +121,7 @@ def _release(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
         actor_label="" if actor else "system",
         data={"operators_only": False},
     )
-    board_publish(request=request, event="timeline")
+    board_publish(request=request, event=BoardEventKind.TIMELINE)
 
 
 def on_helprequest_saved(sender, instance: HelpRequest, raw: bool = False, **kwargs) -> None:

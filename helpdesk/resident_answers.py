@@ -5,19 +5,17 @@ resident's requests (their status, closed_at and volunteer), never stored apart.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from matching.services import offers_withdraw
 from notifications.models import Message
 
 from . import resident_texts as texts
 from .models import HelpRequest, InvalidTransition, Resident
-from .realtime import board_publish
+from .offers import helprequest_cancel
+from .realtime import BoardEventKind, board_publish
 from .resident_reading import Conversation, feedback_rating, text_complains, text_praises
 from .resident_records import SMS, request_note, sms_in_record
-from .services import helprequest_transition
 
 Status = HelpRequest.Status
 
@@ -88,7 +86,7 @@ def feedback_store(*, message: Message, request: HelpRequest) -> tuple[str, str]
             "The resident complains about this request by SMS: an operator looks into it.",
             complaint=True,
         )
-        board_publish(request=request, event="complaint")
+        board_publish(request=request, event=BoardEventKind.COMPLAINT)
         return texts.text_complaint_thanks(request), request.language
     if text_praises(body):
         return texts.text_feedback_thanks(request), request.language
@@ -108,14 +106,12 @@ def cancel_handle(
         request_note(request, "Cancellation asked by SMS: an operator confirms before closing.")
         return texts.text_referral_followup(request), request.language
     try:
-        with transaction.atomic():
-            helprequest_transition(
-                request=request,
-                to=Status.CANCELLED,
-                actor_label=SMS,
-                text="Cancelled by the resident.",
-            )
-            offers_withdraw(request=request, reason="cancelled by the resident by SMS")
+        helprequest_cancel(
+            request=request,
+            actor_label=SMS,
+            reason="cancelled by the resident by SMS",
+            text="Cancelled by the resident.",
+        )
     except InvalidTransition:
         # Closed by someone else a moment ago.
         return texts.text_cancel_not_found(resident.language, code), resident.language

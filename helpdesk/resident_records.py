@@ -10,7 +10,7 @@ from django.utils import timezone
 from notifications.models import Message
 
 from .models import Callback, HelpRequest, TimelineEvent
-from .realtime import board_publish
+from .realtime import BoardEventKind, board_publish
 from .services import timeline_record
 
 SMS = "SMS"
@@ -43,7 +43,7 @@ def sms_in_record(request: HelpRequest, message: Message, **data) -> None:
             data={"message_id": message.pk, **data, **numbered},
         )
     message_about(message, request)
-    board_publish(request=request, event="sms_in")
+    board_publish(request=request, event=BoardEventKind.SMS_IN)
 
 
 def request_note(request: HelpRequest, text: str, **data) -> None:
@@ -62,5 +62,5 @@ def callback_due_ensure(request: HelpRequest, *, minutes: int | None = None) -> 
     if not created and callback.done_at is None and callback.due_at > due_at:
         callback.due_at = due_at
         callback.save(update_fields=["due_at"])
-    board_publish(request=request, event="callback")
+    board_publish(request=request, event=BoardEventKind.CALLBACK)
     return callback

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from matching.services import helprequest_match_enqueue, offers_withdraw
+from matching.priority import helprequest_priority
 from notifications.keywords import language_last_written
 from notifications.models import Message
 from notifications.phones import phone_mask, phone_try_normalise
@@ -23,7 +23,8 @@ from notifications.phones import phone_mask, phone_try_normalise
 from . import resident_texts as texts
 from .languages import language_guess
 from .models import HelpRequest, Resident
-from .realtime import board_publish
+from .offers import helprequest_match_enqueue, offers_withdraw
+from .realtime import BoardEventKind, board_publish
 from .resident_answers import cancel_handle, feedback_store, rating_store, resident_conversation
 from .resident_reading import (
     Intent,
@@ -36,11 +37,7 @@ from .resident_reading import (
 )
 from .resident_records import SMS, callback_due_ensure, request_note, sms_in_record
 from .safety import Concern, danger_read, referral_route
-from .services import (
-    helprequest_create,
-    helprequest_priority,
-    helprequest_transition,
-)
+from .services import helprequest_create, helprequest_transition
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +275,7 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
         elif request.assigned_volunteer_id is not None:
             HelpRequest.objects.filter(pk=request.pk).update(assigned_volunteer=None)
             request_note(request, reason)
-            board_publish(request=request, event="status")
+            board_publish(request=request, event=BoardEventKind.STATUS)
 
 
 def _referral(
@@ -357,7 +354,7 @@ def _referral_take_over(request: HelpRequest) -> HelpRequest:
         setattr(request, field, value)
     request.save()
     request_note(request, text)
-    board_publish(request=request, event="status")
+    board_publish(request=request, event=BoardEventKind.STATUS)
     return request
 
 

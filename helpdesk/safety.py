@@ -24,7 +24,7 @@ from matching.models import Organisation
 from . import danger_words
 from .languages import language_guess, text_fold
 from .models import HelpRequest, TimelineEvent
-from .realtime import board_publish
+from .realtime import BoardEventKind, board_publish
 from .services import timeline_record
 
 EMERGENCY_NUMBER = "112"
@@ -276,5 +276,5 @@ def referral_route(
             "reason": choice.reason,
         },
     )
-    board_publish(request=request, event="routed")
+    board_publish(request=request, event=BoardEventKind.ROUTED)
     return organisation

@@ -5,32 +5,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from matching.priority import helprequest_priority
+
 from .models import HelpRequest, Resident, TimelineEvent
-from .realtime import board_publish
+from .realtime import BoardEventKind, board_publish
 from .signals import helprequest_status_changed
-
-URGENCY_WEIGHT = {
-    HelpRequest.Urgency.LOW: 0.0,
-    HelpRequest.Urgency.NORMAL: 10.0,
-    HelpRequest.Urgency.URGENT: 30.0,
-}
-
-
-def helprequest_priority(request: HelpRequest, *, now=None) -> float:
-    """Higher first: urgency, the resident's risk flags, hours waited, the district's weight."""
-    now = now or timezone.now()
-    resident = request.resident
-    risk = sum(
-        (
-            4.0 * resident.is_70_plus,
-            4.0 * resident.lives_alone,
-            3.0 * resident.chronic_illness,
-            2.0 * resident.no_internet,
-        )
-    )
-    waited_hours = max(0.0, (now - request.created_at).total_seconds() / 3600)
-    weight = request.district.equity_weight if request.district_id else 1.0
-    return round((URGENCY_WEIGHT[request.urgency] + risk + min(waited_hours, 48.0)) * weight, 3)
 
 
 def timeline_record(
@@ -98,7 +77,7 @@ def helprequest_create(
         to_status=request.status,
         data={"channel": channel},
     )
-    board_publish(request=request, event="created")
+    board_publish(request=request, event=BoardEventKind.CREATED)
     return request
 
 
@@ -135,7 +114,7 @@ def helprequest_transition(
         from_status=previous,
         to_status=to,
     )
-    board_publish(request=locked, event="status")
+    board_publish(request=locked, event=BoardEventKind.STATUS)
     helprequest_status_changed.send(
         sender=HelpRequest, request=locked, previous=previous, actor_label=actor_label
     )

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
-from matching import services as matching
 from matching.models import Offer, Organisation, Volunteer
 from matching.search import candidates_rank
 from notifications.models import Message
@@ -23,6 +22,7 @@ from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
 from .models import District, HelpRequest, Language
+from .offers import helprequest_assign, helprequest_cancel, offers_send
 from .privacy import access_log_record
 from .resident_forms import MATCH, ResidentDetailsForm
 
@@ -244,7 +244,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     "reason": request.POST.get("reason", "")[:300],
                 }
                 return render(request, "helpdesk/request_cancel.html", context)
-            actions.helprequest_cancel(
+            helprequest_cancel(
                 request=help_request, actor=user, reason=request.POST.get("reason", "")
             )
         elif action == "done":
@@ -270,11 +270,9 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not volunteers:
                 messages.error(request, _("Choose at least one volunteer."))
             elif action == "offer":
-                matching.offers_send(request=help_request, volunteers=volunteers, actor=user)
+                offers_send(request=help_request, volunteers=volunteers, actor=user)
             else:
-                matching.helprequest_assign(
-                    request=help_request, volunteer=volunteers[0], actor=user
-                )
+                helprequest_assign(request=help_request, volunteer=volunteers[0], actor=user)
         else:
             messages.error(request, _("That action is not available."))
     except (ValidationError, LookupError, PermissionError) as error:

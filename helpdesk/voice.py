@@ -19,7 +19,7 @@ from notifications.phones import phone_try_normalise
 from notifications.webhooks import public_url, twilio_signed
 
 from .models import Callback, HelpRequest, Resident, TimelineEvent
-from .realtime import board_publish
+from .realtime import BoardEventKind, board_publish
 from .services import helprequest_create, timeline_record
 
 Kind = HelpRequest.Kind
@@ -185,5 +185,5 @@ def voice_request_create(
         actor_label="voice menu",
         data={"call_sid": call_sid, "language_chosen": language or ""},
     )
-    board_publish(request=help_request, event="callback")
+    board_publish(request=help_request, event=BoardEventKind.CALLBACK)
     return help_request

@@ -6,18 +6,12 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from notifications.inbound import inbound_handler_register
-        from notifications.models import Message, OptOut
-        from notifications.signals import message_status_changed, opt_out_changed
+        from notifications.models import OptOut
+        from notifications.signals import opt_out_changed
         from notifications.simulator import simulator_contacts_register
 
-        from .receivers import offer_message_status_changed, volunteer_opt_out_changed
-        from .replies import volunteer_reply
+        from .receivers import volunteer_opt_out_changed
 
-        inbound_handler_register(volunteer_reply, order=10)
-        message_status_changed.connect(
-            offer_message_status_changed, sender=Message, dispatch_uid="matching_offer_status"
-        )
         opt_out_changed.connect(
             volunteer_opt_out_changed, sender=OptOut, dispatch_uid="matching_volunteer_opt_out"
         )

@@ -24,11 +24,11 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
 from helpdesk.models import HelpRequest
-from helpdesk.services import helprequest_priority
 from notifications.models import OptOut
 from notifications.phones import phone_is_mobile
 
 from .models import Offer, Volunteer
+from .priority import helprequest_priority
 from .search import (
     EARTH_RADIUS_KM,
     HOLDING,
@@ -364,26 +364,4 @@ def match_batch_plan(
     plan.total_km = float(sum(km for *_, km, _c in chosen))
     plan.total_cost = float(sum(c for *_, c in chosen))
     plan.requests = {r["id"]: r["request"] for r in loaded}
-    return plan
-
-
-def match_batch(*, requests: QuerySet | list | None = None, actor=None) -> BatchPlan:
-    """Plan, then offer each request to its planned volunteer. Declines and expiries continue
-    with the usual waves; requests nobody can serve go through the usual escalation."""
-    from .services import OperatorsOnly, helprequest_match, offers_send
-
-    plan = match_batch_plan(requests=requests)
-    volunteers = Volunteer.objects.in_bulk([v for _r, v, _k in plan.pairs])
-    for request_id, volunteer_id, _km in plan.pairs:
-        try:
-            offers_send(
-                request=plan.requests[request_id],
-                volunteers=[volunteers[volunteer_id]],
-                actor=actor,
-            )
-        except OperatorsOnly:
-            # Its resident's referral opened since the plan (or the flag lags): to operators.
-            helprequest_match(request=plan.requests[request_id], actor=actor)
-    for request_id in plan.unserved:
-        helprequest_match(request=plan.requests[request_id], actor=actor)
     return plan

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from helpdesk.models import HelpRequest
+from helpdesk.offers import offers_send
 from matching.models import Offer, Volunteer
-from matching.services import offers_send
 from notifications.models import Message
 from tests.conftest import make_user
 from tests.factories import helprequest_make, organisation_make, volunteer_make

@@ -5,8 +5,8 @@ out of the number: only those who may read the flags get it."""
 import pytest
 
 from helpdesk.board import board_snapshot
-from helpdesk.services import helprequest_priority
-from matching.services import offers_send
+from helpdesk.offers import offers_send
+from matching.priority import helprequest_priority
 from tests.conftest import make_user
 from tests.factories import helprequest_make, organisation_make, resident_make, volunteer_make
 

@@ -6,8 +6,8 @@ referral is routed to sees it."""
 import pytest
 
 from helpdesk.board import board_snapshot
+from helpdesk.offers import offers_send
 from helpdesk.realtime import request_organisation_ids
-from matching.services import offers_send
 from tests.conftest import make_user
 from tests.factories import helprequest_make, organisation_make, resident_make, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post

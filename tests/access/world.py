@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from helpdesk import actions
+from helpdesk import offers as matching
 from helpdesk.access import Audience, Field
 from helpdesk.models import HelpRequest
-from matching import services as matching
-from matching.answers import (
+from helpdesk.offers import (
     offer_accept,
     offer_decline,
     offer_delivery_failed,

@@ -11,7 +11,7 @@ WORKER_CHANGE = """
 from datetime import timedelta
 from django.utils import timezone
 from helpdesk.models import Callback
-from helpdesk.tasks import callback_due_task
+from helpdesk.callbacks import callback_due_task
 callback = Callback.objects.filter(done_at__isnull=True, request__status="new").first()
 Callback.objects.filter(pk=callback.pk).update(due_at=timezone.now() - timedelta(minutes=1))
 callback_due_task.enqueue(callback_id=callback.pk)

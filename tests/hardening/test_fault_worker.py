@@ -13,7 +13,7 @@ SETUP = """
 from datetime import timedelta
 from django.utils import timezone
 from matching.models import Offer
-from matching.tasks import offers_expire_task
+from helpdesk.offers import offers_expire_task
 from notifications.services import sms_send
 from notifications.sweep import sweep_schedule_ensure
 from notifications.sweep import sweep_schedule_ensure

@@ -145,7 +145,7 @@ def test_rerun_matching_reopens_an_escalated_request(operator_client):
 
 
 def test_cancel_asks_first_and_says_what_will_happen(operator_client):
-    from matching.services import offers_send
+    from helpdesk.offers import offers_send
     from tests.factories import volunteer_make
 
     request = helprequest_make()

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from helpdesk.models import HelpRequest
-from matching.batch import match_batch, match_batch_plan
+from helpdesk.offers import match_batch
+from matching.batch import match_batch_plan
 from matching.models import Offer
 from tests.factories import CENTRE, helprequest_make, landline, resident_make, volunteer_make
 

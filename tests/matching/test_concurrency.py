@@ -5,8 +5,8 @@ from django.db import connection
 from django.utils import timezone
 
 from helpdesk.models import HelpRequest
+from helpdesk.offers import OfferClosed, offer_accept
 from matching.models import Offer
-from matching.services import OfferClosed, offer_accept
 from tests.factories import CENTRE, helprequest_make, volunteer_make
 
 

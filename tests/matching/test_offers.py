@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from helpdesk.models import HelpRequest, TimelineEvent
-from matching.models import Offer, Volunteer
-from matching.services import (
+from helpdesk.offers import (
     OfferClosed,
     helprequest_assign,
     helprequest_done,
@@ -19,6 +18,7 @@ from matching.services import (
     offers_send,
     offers_withdraw,
 )
+from matching.models import Offer, Volunteer
 from notifications.bodies import sms_segments
 from notifications.models import Message
 from tests.factories import CENTRE, helprequest_make, landline, resident_make, volunteer_make
@@ -372,7 +372,7 @@ def test_opt_out_signal_mirrors_onto_the_volunteer():
 
 
 def test_open_requests_are_matched_most_pressing_first():
-    from matching.services import helprequests_match_open
+    from helpdesk.offers import helprequests_match_open
 
     only = near(0.5, max_open_tasks=1)
     calm = helprequest_make(urgency=HelpRequest.Urgency.LOW)

@@ -1,8 +1,8 @@
 import pytest
 
+from helpdesk.offers import helprequest_match, offer_accept
+from helpdesk.volunteer_replies import reply_parse, volunteer_reply
 from matching.models import Offer
-from matching.replies import reply_parse, volunteer_reply
-from matching.services import helprequest_match, offer_accept
 from notifications.inbound import inbound_dispatch
 from notifications.models import Message
 from tests.factories import CENTRE, helprequest_make, mobile, volunteer_make

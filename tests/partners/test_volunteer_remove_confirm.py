@@ -68,8 +68,8 @@ def test_a_removed_volunteers_pending_offers_are_withdrawn_and_they_learn_no_add
 ):
     """Someone no longer with the organisation is told their offers are no longer needed, and
     an accept that still comes in gives them nothing of the resident."""
-    from matching.replies import volunteer_reply
-    from matching.services import offers_send
+    from helpdesk.offers import offers_send
+    from helpdesk.volunteer_replies import volunteer_reply
     from notifications.models import Message
     from tests.factories import resident_make
 

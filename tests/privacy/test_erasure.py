@@ -295,7 +295,7 @@ def test_deleting_a_resident_without_requests_leaves_nothing_of_theirs(
 def test_a_volunteer_still_hears_that_the_deleted_residents_task_is_withdrawn(
     operator_client, run_tasks
 ):
-    from matching.services import offers_send
+    from helpdesk.offers import offers_send
     from notifications.models import Message
     from tests.factories import helprequest_make, resident_make
 

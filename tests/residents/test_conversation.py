@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from helpdesk.callbacks import callback_claim, callback_complete, callback_convert
 from helpdesk.models import Callback, HelpRequest, TimelineEvent
+from helpdesk.offers import helprequest_assign, helprequest_done
 from helpdesk.services import helprequest_transition
-from matching.services import helprequest_assign, helprequest_done
 from notifications.models import Message
 from tests.conftest import make_user
 from tests.factories import helprequest_make, resident_make, volunteer_make

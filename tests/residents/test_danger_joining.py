@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from helpdesk.models import Callback, HelpRequest, TimelineEvent
+from helpdesk.offers import offer_accept
 from matching.models import Offer
-from matching.services import offer_accept
 from notifications.models import Message
 from tests.factories import (
     helprequest_make,
@@ -32,7 +32,7 @@ DANGER = [
 
 def offered(resident, run_tasks) -> HelpRequest:
     request = helprequest_make(resident=resident, language=resident.language)
-    from matching.services import helprequest_match_enqueue
+    from helpdesk.offers import helprequest_match_enqueue
 
     helprequest_match_enqueue(request=request)
     run_tasks()

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from helpdesk import resident_texts as texts
 from helpdesk.models import BoardEvent, HelpRequest, TimelineEvent
+from helpdesk.offers import helprequest_assign, helprequest_done
 from helpdesk.resident_reading import Conversation, Intent, resident_text_read
 from matching.models import Offer
-from matching.services import helprequest_assign, helprequest_done
 from tests.factories import helprequest_make, resident_make, volunteer_make
 
 pytestmark = pytest.mark.django_db

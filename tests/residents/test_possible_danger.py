@@ -6,15 +6,15 @@ import pytest
 from django.utils import timezone
 
 from helpdesk.models import Callback, HelpRequest, TimelineEvent
-from helpdesk.safety import text_needs_operator, text_signals_danger
-from matching.answers import offer_accept
-from matching.models import Offer
-from matching.services import (
+from helpdesk.offers import (
     helprequest_assign,
     helprequest_match,
     helprequest_match_enqueue,
     helprequests_match_open,
+    offer_accept,
 )
+from helpdesk.safety import text_needs_operator, text_signals_danger
+from matching.models import Offer
 from notifications.models import Message
 from tests.factories import helprequest_make, resident_make, volunteer_make
 

@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from helpdesk.models import Callback, HelpRequest, Resident
+from helpdesk.offers import OfferClosed, OperatorsOnly, helprequest_match
 from helpdesk.safety import referral_route
 from helpdesk.services import helprequest_create
 from matching.models import Offer, Volunteer
-from matching.services import OfferClosed, OperatorsOnly, helprequest_match
 from notifications.models import Message
 from tests.factories import helprequest_make, resident_make, volunteer_make
 
@@ -33,7 +33,7 @@ PATH_WORDS = re.compile(r"create|convert|match|offer|assign|accept|submit|route"
 NOT_SERVICES = re.compile(r"\.(migrations|management|views|urls|admin|apps|forms)\b|_views$|_urls$")
 # Found by the walk, but not a way to a volunteer: what each one is instead.
 NOT_PATHS = {
-    "matching.offers.offer_minutes": "how long an offer stays open: a number",
+    "helpdesk.offers.offer_minutes": "how long an offer stays open: a number",
     "matching.batch.assignment_solve": "arithmetic on arrays, no rows; match_batch uses it",
 }
 # The resident's own texts reach requests through the inbound handler, whose name says neither.
@@ -206,28 +206,28 @@ def via_match(case, run_tasks):
 
 
 def via_match_open(case, run_tasks):
-    from matching.services import helprequests_match_open
+    from helpdesk.offers import helprequests_match_open
 
     helprequests_match_open()
     run_tasks()
 
 
 def via_match_enqueue(case, run_tasks):
-    from matching.services import helprequest_match_enqueue
+    from helpdesk.offers import helprequest_match_enqueue
 
     helprequest_match_enqueue(request=case.request)
     run_tasks()
 
 
 def via_offers_send(case, run_tasks):
-    from matching.services import offers_send
+    from helpdesk.offers import offers_send
 
     with pytest.raises(OperatorsOnly):
         offers_send(request=case.request, volunteers=case.volunteers, actor=case.operator)
 
 
 def via_assign(case, run_tasks):
-    from matching.services import helprequest_assign
+    from helpdesk.offers import helprequest_assign
 
     with pytest.raises(OperatorsOnly):
         helprequest_assign(request=case.request, volunteer=case.volunteers[0], actor=case.operator)
@@ -245,7 +245,7 @@ def via_transition(case, run_tasks):
 
 
 def via_batch(case, run_tasks):
-    from matching.batch import match_batch
+    from helpdesk.offers import match_batch
 
     match_batch()
     match_batch(requests=[HelpRequest.objects.get(pk=case.request.pk)])
@@ -260,7 +260,7 @@ def via_batch_plan(case, run_tasks):
 
 
 def via_withdraw(case, run_tasks):
-    from matching.services import offers_withdraw
+    from helpdesk.offers import offers_withdraw
 
     offers_withdraw(request=case.request, actor=case.operator)
     run_tasks()
@@ -269,7 +269,7 @@ def via_withdraw(case, run_tasks):
 def via_volunteer_offers_withdraw(case, run_tasks):
     """A volunteer removed while offers were out: their offers go, and the request's search for
     someone else (the next wave) must stay away from volunteers too."""
-    from matching.services import volunteer_offers_withdraw
+    from helpdesk.offers import volunteer_offers_withdraw
 
     for volunteer in case.volunteers:
         volunteer_offers_withdraw(volunteer=volunteer, reason="removed")
@@ -283,7 +283,7 @@ def answered(action: str):
     """An answer to an offer sent before the request became operators-only."""
 
     def run(case, run_tasks):
-        from matching import services
+        from helpdesk import offers as services
 
         for offer in Offer.objects.filter(request=case.request):
             if action == "offers_expire":
@@ -300,7 +300,7 @@ def answered(action: str):
 
 
 def via_undelivered_offer_sms(case, run_tasks):
-    from matching.receivers import offer_message_status_changed
+    from helpdesk.offer_receivers import offer_message_status_changed
 
     for offer in Offer.objects.filter(request=case.request):
         message = Message.objects.create(
@@ -335,21 +335,21 @@ EXERCISED = {
     "helpdesk.actions.helprequest_rematch": via_rematch,
     "helpdesk.safety.referral_route": via_referral_route,
     "helpdesk.resident_sms.resident_sms_handle": via_resident_sms,
-    "matching.services.helprequest_match": via_match,
-    "matching.services.helprequests_match_open": via_match_open,
-    "matching.offers.helprequest_match_enqueue": via_match_enqueue,
-    "matching.services.offers_send": via_offers_send,
-    "matching.services.helprequest_assign": via_assign,
-    "matching.services.offers_withdraw": via_withdraw,
-    "matching.services.volunteer_offers_withdraw": via_volunteer_offers_withdraw,
-    "matching.batch.match_batch": via_batch,
+    "helpdesk.offers.helprequest_match": via_match,
+    "helpdesk.offers.helprequests_match_open": via_match_open,
+    "helpdesk.offers.helprequest_match_enqueue": via_match_enqueue,
+    "helpdesk.offers.offers_send": via_offers_send,
+    "helpdesk.offers.helprequest_assign": via_assign,
+    "helpdesk.offers.offers_withdraw": via_withdraw,
+    "helpdesk.offers.volunteer_offers_withdraw": via_volunteer_offers_withdraw,
+    "helpdesk.offers.match_batch": via_batch,
     "matching.batch.match_batch_plan": via_batch_plan,
-    "matching.answers.offer_accept": answered("offer_accept"),
-    "matching.answers.offer_decline": answered("offer_decline"),
-    "matching.answers.offer_done": answered("offer_done"),
-    "matching.answers.offers_expire": answered("offers_expire"),
-    "matching.answers.offer_delivery_failed": answered("offer_delivery_failed"),
-    "matching.receivers.offer_message_status_changed": via_undelivered_offer_sms,
+    "helpdesk.offers.offer_accept": answered("offer_accept"),
+    "helpdesk.offers.offer_decline": answered("offer_decline"),
+    "helpdesk.offers.offer_done": answered("offer_done"),
+    "helpdesk.offers.offers_expire": answered("offers_expire"),
+    "helpdesk.offers.offer_delivery_failed": answered("offer_delivery_failed"),
+    "helpdesk.offer_receivers.offer_message_status_changed": via_undelivered_offer_sms,
     # Not found by name, but the one function that writes a volunteer onto a request.
     "helpdesk.services.helprequest_transition": via_transition,
 }
@@ -377,7 +377,7 @@ def test_no_path_reaches_a_volunteer(path, scenario, operator, run_tasks):
 def test_an_answer_past_the_sync_still_goes_to_operators(scenario, operator):
     """A request made operators-only by a bare update (no save, so no sync): the volunteer's
     accept finds the guard below, the request goes to operators and nobody gets it."""
-    from matching.services import offer_accept
+    from helpdesk.offers import offer_accept
 
     volunteer_make()
     request = helprequest_make()

@@ -3,11 +3,11 @@ last one closes, an operator may send them to volunteers again."""
 
 import pytest
 
+from helpdesk import offer_notices as notices
 from helpdesk.models import HelpRequest, TimelineEvent
+from helpdesk.offers import helprequest_assign, helprequest_match
 from helpdesk.services import helprequest_transition
-from matching import notices
 from matching.models import Offer
-from matching.services import helprequest_assign, helprequest_match
 from notifications.bodies import sms_clean
 from notifications.models import Message
 from tests.factories import helprequest_make, resident_make, volunteer_make

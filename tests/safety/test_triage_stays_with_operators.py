@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from helpdesk.models import Callback, HelpRequest, Resident
-from matching.batch import match_batch
+from helpdesk.offers import helprequests_match_open, match_batch
 from matching.models import Offer
-from matching.services import helprequests_match_open
 from tests.factories import mobile, resident_make, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post
 

@@ -8,10 +8,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
-from helpdesk.models import HelpRequest
+from matching.models import Offer, Organisation, Volunteer
 
-from .models import Offer, Organisation, Volunteer
-from .services import volunteer_offers_withdraw
+from .models import HelpRequest
+from .offers import volunteer_offers_withdraw
 
 
 def organisations_visible(user: AbstractBaseUser) -> QuerySet[Organisation]:

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import District, HelpRequest
+from matching.models import Capacity, Volunteer
 from notifications.phones import phone_is_mobile, phone_normalise
 
-from .models import Capacity, Volunteer
+from .models import District, HelpRequest
 
 
 class VolunteerForm(forms.ModelForm):

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from matching.models import Offer, Volunteer
+from matching.services import volunteer_pause
 from notifications.models import Message
 from notifications.phones import phone_try_normalise
 
-from . import notices
-from .models import Offer, Volunteer
-from .services import OfferClosed, offer_accept, offer_decline, offer_done, volunteer_pause
+from . import offer_notices as notices
+from .offers import OfferClosed, offer_accept, offer_decline, offer_done
 
 ACCEPT, DECLINE, DONE, PAUSE, RESUME = "accept", "decline", "done", "pause", "resume"
 

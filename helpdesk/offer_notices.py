@@ -1,4 +1,4 @@
-"""The SMS texts of matching, each written in the recipient's language.
+"""The SMS texts of the offer lifecycle, each written in the recipient's language.
 
 An offer must fit two SMS segments in every language: 306 characters in the GSM alphabet,
 but only 134 once one character (Arabic, Turkish ş/ğ/ı) forces UCS-2. The task text is the
@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from helpdesk.models import HelpRequest
+from matching.models import Offer, Volunteer
 from notifications.bodies import sms_clean, sms_segments
 from notifications.phones import phone_display
 
-from .models import Offer, Volunteer
+from .models import HelpRequest
 
 MAX_OFFER_SEGMENTS = 2
 

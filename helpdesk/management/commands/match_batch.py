@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from matching.batch import match_batch, match_batch_plan
+from helpdesk.offers import match_batch
+from matching.batch import match_batch_plan
 
 
 class Command(BaseCommand):

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from config.csvsafe import csv_response
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role, role_required
-from helpdesk.models import HelpRequest
+from matching.models import Capacity, Offer, Organisation
+from matching.services import volunteer_pause
+from matching.volunteer_csv import CsvError, volunteers_check, volunteers_export, volunteers_import
 
-from .models import Capacity, Offer, Organisation
+from .models import HelpRequest
 from .partner_forms import CapacityForm, ImportUploadForm, VolunteerForm
 from .partner_services import (
     organisation_can_edit,
@@ -26,8 +28,6 @@ from .partner_services import (
     volunteer_open_tasks,
     volunteer_remove,
 )
-from .services import volunteer_pause
-from .volunteer_csv import CsvError, volunteers_check, volunteers_export, volunteers_import
 
 PARTNER_ROLES = (COORDINATOR, OPERATOR, ADMIN)
 IMPORT_SESSION_KEY = "partners_import"
