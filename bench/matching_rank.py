@@ -123,17 +123,18 @@ def _base_cost(row) -> float:
 
 
 def naive_scan(rows, request, lat, lon, limit=20):
-    from helpdesk.models import HelpRequest
+    from matching.eligibility import eligibility_for
     from matching.search import LANGUAGE_BONUS_KM, haversine_km
 
+    rule = eligibility_for(request.kind, request.language)
     found = []
     for r in rows:
-        if not r["available"] or request.kind not in r["skills"]:
+        if rule is None or not r["available"] or rule.skill not in r["skills"]:
             continue
-        if request.kind in HelpRequest.HOME_VISIT_KINDS and not r["vetted"]:
+        if rule.vetted and not r["vetted"]:
             continue
         speaks = request.language in r["languages"]
-        if request.kind in HelpRequest.CONVERSATION_KINDS and not speaks:
+        if rule.language is not None and rule.language not in r["languages"]:
             continue
         d = haversine_km(lat, lon, r["lat"], r["lon"])
         if d > request.radius_km or d > r["max_distance_km"]:
@@ -146,7 +147,7 @@ def naive_scan(rows, request, lat, lon, limit=20):
 def numpy_scan(a, request, lat, lon, limit=20):
     import numpy as np
 
-    from helpdesk.models import HelpRequest
+    from matching.eligibility import eligibility_for, within_reach
     from matching.search import EARTH_RADIUS_KM, LANGUAGE_BONUS_KM
 
     p, lam = math.radians(lat), math.radians(lon)
@@ -156,11 +157,12 @@ def numpy_scan(a, request, lat, lon, limit=20):
     )
     d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
     speaks = a["speaks"][request.language]
-    mask = a["ok"] & a["skill"][request.kind] & (d <= request.radius_km) & (d <= a["max_km"])
-    if request.kind in HelpRequest.HOME_VISIT_KINDS:
+    rule = eligibility_for(request.kind, request.language)
+    mask = a["ok"] & a["skill"][rule.skill] & within_reach(d, request.radius_km, a["max_km"])
+    if rule.vetted:
         mask &= a["vetted"]
-    if request.kind in HelpRequest.CONVERSATION_KINDS:
-        mask &= speaks
+    if rule.language is not None:
+        mask &= a["speaks"][rule.language]
     idx = np.flatnonzero(mask)
     cost = d[idx] + a["base"][idx] - LANGUAGE_BONUS_KM * speaks[idx]
     if len(idx) > limit:

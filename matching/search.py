@@ -22,7 +22,9 @@ from django.utils.translation import ngettext, pgettext_lazy
 from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile
 
+from .eligibility import eligibility_for, eligibility_sql, has_room, request_matchable, within_reach
 from .fields import lat_cell
+from .kinds import kind_get
 from .models import Offer, volunteer_name
 
 EARTH_RADIUS_KM = 6371.0088
@@ -185,13 +187,12 @@ def volunteers_near(
     """
     lat_min, lat_max, lon_min, lon_max = bounding_box(lat, lon, request.radius_km)
     cells = list(range(lat_cell(lat_min), lat_cell(lat_max) + 1))
+    rule = eligibility_for(request.kind, request.language)
+    if rule is None:
+        return
+    rule_sql, rule_params = eligibility_sql(rule)
     conditions = []
-    params: list = [*cells, lon_min, lon_max, f"%,{request.kind},%"]
-    if request.kind in HelpRequest.HOME_VISIT_KINDS:
-        conditions.append("AND v.vetted")
-    if request.kind in HelpRequest.CONVERSATION_KINDS:
-        conditions.append("AND v.languages LIKE %s")
-        params.append(f"%,{request.language},%")
+    params: list = [*cells, lon_min, lon_max, *rule_params]
     if exclude_offered and request.pk:
         # Nobody is asked twice for the same request.
         conditions.append(
@@ -204,8 +205,7 @@ def volunteers_near(
                v.languages, {DAYS_SINCE_SQL[connection.vendor].format("v.last_task_at")}
           FROM matching_volunteer v
          WHERE v.lat_cell IN ({_placeholders(cells)}) AND v.lon BETWEEN %s AND %s
-           AND v.is_active AND NOT v.paused AND NOT v.opted_out
-           AND v.skills LIKE %s
+           AND {rule_sql}
            {" ".join(conditions)}
     """  # noqa: S608
     with connection.cursor() as cursor:
@@ -215,7 +215,7 @@ def volunteers_near(
     for values in rows:
         row_lat, row_lon, max_distance_km = values[1:4]
         distance = haversine_km(lat, lon, row_lat, row_lon)
-        if distance <= radius and distance <= max_distance_km:
+        if within_reach(distance, radius, max_distance_km):
             yield _Row._make(values), distance
 
 
@@ -332,7 +332,7 @@ def _with_load(scored: list[tuple], *, chunk: int) -> Iterator[tuple]:
                 if (
                     detail is None
                     or detail.stopped
-                    or detail.held >= detail.max_open_tasks
+                    or not has_room(detail.held, detail.max_open_tasks)
                     or not _is_mobile(detail.phone)
                 ):
                     continue
@@ -350,14 +350,15 @@ def candidates_rank(
 
     Sensitive requests have no candidates: they never reach volunteers.
     """
-    if request.sensitive or request.kind in HelpRequest.SENSITIVE_KINDS or limit <= 0:
+    if not request_matchable(request) or limit <= 0:
         return []
     position = request_position(request)
     if position is None:
         return []
     lat, lon = position
     continuity = set()
-    if request.kind == HelpRequest.Kind.PHONE_FRIEND:
+    task_kind = kind_get(request.kind)
+    if task_kind is not None and task_kind.continuity:
         continuity = set(
             Offer.objects.filter(
                 request__resident_id=request.resident_id,
