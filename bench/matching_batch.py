@@ -24,35 +24,14 @@ KINDS = ("groceries", "groceries", "pharmacy", "errand", "phone_friend")
 
 
 def all_pairs(requests, vols):
-    """Every eligible pair within reach of both sides, with the batch's own cost."""
-    from scipy.spatial import cKDTree
+    """Every eligible pair within reach of both sides, with the batch's own cost: the batch's
+    public pair functions without the cut to the cheapest few per request."""
+    from matching.batch import pairs_cost, pairs_eligible, pairs_split
 
-    from matching.batch import _eligible, chord_to_km, unit_vectors
-    from matching.search import LANGUAGE_BONUS_KM
-
-    tree = cKDTree(unit_vectors(vols.lat, vols.lon))
-    points = unit_vectors(
-        np.array([r["lat"] for r in requests]), np.array([r["lon"] for r in requests])
-    )
-    masks = _eligible(requests, vols)
-    speaks = {
-        lang: np.array([f",{lang}," in s for s in vols.languages], dtype=bool)
-        for lang in {r["language"] for r in requests}
-    }
-    out = []
-    for i, r in enumerate(requests):
-        reach = 2 * np.sin(r["radius_km"] / 6371.0088 / 2) * 1.0001
-        idx = np.array(tree.query_ball_point(points[i], reach), dtype=np.int64)
-        if len(idx) == 0:
-            out.append((idx, np.empty(0), np.empty(0)))
-            continue
-        dist = chord_to_km(np.linalg.norm(tree.data[idx] - points[i], axis=1))
-        ok = masks[(r["kind"], r["language"])][idx] & (vols.free[idx] > 0)
-        ok &= dist <= np.minimum(r["radius_km"], vols.max_km[idx])
-        idx, dist = idx[ok], dist[ok]
-        cost = dist + vols.base_cost[idx] - LANGUAGE_BONUS_KM * speaks[r["language"]][idx]
-        out.append((idx, dist, cost))
-    return out
+    req, vol, dist = pairs_eligible(requests, vols)
+    cost = pairs_cost(requests, vols, req, vol, dist)
+    order = np.argsort(req, kind="stable")
+    return pairs_split(len(requests), req[order], vol[order], dist[order], cost[order])
 
 
 def greedy(requests, vols, pairs):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from matching.kinds import kind_phrase
 from matching.models import Offer, Volunteer
 from notifications.bodies import sms_clean, sms_segments
 from notifications.phones import phone_display
@@ -59,7 +60,7 @@ def offer_text(offer: Offer, *, distance_km: float | None = None) -> str:
         place = request.district.name if request.district_id else ""
         expires = f"{timezone.localtime(offer.expires_at):%H:%M}"
         facts = {
-            "kind": request.get_kind_display(),
+            "kind": kind_phrase(request.kind),
             "place": place,
             "km": f"{distance_km:.1f}" if distance_km is not None else "?",
             "when": when_text(request),

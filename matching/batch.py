@@ -27,6 +27,16 @@ from helpdesk.models import HelpRequest
 from notifications.models import OptOut
 from notifications.phones import phone_is_mobile
 
+from .eligibility import (
+    AVAILABLE,
+    codes_have,
+    eligibility_for,
+    eligibility_mask,
+    has_room,
+    request_matchable,
+    within_reach,
+)
+from .kinds import VOLUNTEER_KINDS
 from .models import Offer, Volunteer
 from .priority import helprequest_priority
 from .search import (
@@ -89,7 +99,7 @@ def volunteers_load() -> VolunteerArrays:
     out (by flag or by the SMS side's own record), with fewer tasks and offers waiting than
     their maximum. One query for the volunteers, one for the offers that hold places."""
     rows = list(
-        Volunteer.objects.filter(is_active=True, paused=False, opted_out=False)
+        Volunteer.objects.filter(**AVAILABLE)
         .exclude(Exists(OptOut.objects.filter(phone=OuterRef("phone"), opted_out=True)))
         # Text as stored and days as a float: parsing 20,000 phone numbers, code sets and
         # timestamps costs more than the solve.
@@ -132,7 +142,7 @@ def volunteers_load() -> VolunteerArrays:
     rate = np.where(received > 0, np.minimum(1.0, answered / np.maximum(received, 1)), 1.0)
     response = np.where(received >= RESPONSE_MIN_OFFERS, RESPONSE_PENALTY_KM * (1 - rate), 0.0)
     base_cost = LOAD_PENALTY_KM * load - REST_BONUS_KM * rest / REST_DAYS + response
-    keep = np.flatnonzero(free > 0)
+    keep = np.flatnonzero(has_room(load, np.array(cols[4], dtype=float).reshape(n)))
     return VolunteerArrays(
         ids=np.array(cols[0], dtype=np.int64).reshape(n)[keep],
         lat=np.array(cols[1], dtype=float).reshape(n)[keep],
@@ -151,15 +161,12 @@ def volunteers_load() -> VolunteerArrays:
 def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
     """Open requests waiting for a volunteer, most pressing first (the priority as of now)."""
     if requests is None:
-        requests = (
-            HelpRequest.objects.filter(
-                status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING],
-                sensitive=False,
-                operators_only=False,
-            )
-            .exclude(kind__in=HelpRequest.SENSITIVE_KINDS)
-            .exclude(HelpRequest.AWAITING_CALL)
-        )
+        requests = HelpRequest.objects.filter(
+            status__in=[HelpRequest.Status.NEW, HelpRequest.Status.MATCHING],
+            sensitive=False,
+            operators_only=False,
+            kind__in=VOLUNTEER_KINDS.codes(),
+        ).exclude(HelpRequest.AWAITING_CALL)
     if isinstance(requests, QuerySet):
         # Only what priority and position need: no phone numbers to parse.
         requests = requests.select_related("resident", "district", "resident__district").only(
@@ -187,7 +194,7 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
         )
     found = []
     for request in requests:
-        if request.operators_only or request.kind in HelpRequest.SENSITIVE_KINDS:
+        if not request_matchable(request):
             continue
         position = request_position(request)
         if position is None:
@@ -202,39 +209,53 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
                 "language": request.language,
                 "radius_km": request.radius_km,
                 "priority": helprequest_priority(request),
+                "offered": frozenset(),
             }
         )
     found.sort(key=lambda r: (-r["priority"], r["id"]))
+    _offered_attach(found)
     return found
 
 
-def _has(texts: np.ndarray, code: str) -> np.ndarray:
-    """Which of the stored code sets (",ar,sv,") hold `code`, in one vectorised pass."""
-    return np.char.find(texts, f",{code},") >= 0
+def _offered_attach(found: list[dict]) -> None:
+    """Who has been offered each request before: nobody is asked twice for the same one."""
+    offered: dict[int, set[int]] = {}
+    ids = [r["id"] for r in found]
+    for start in range(0, len(ids), 500):
+        pairs = Offer.objects.filter(request_id__in=ids[start : start + 500]).values_list(
+            "request_id", "volunteer_id"
+        )
+        for request_id, volunteer_id in pairs:
+            offered.setdefault(request_id, set()).add(volunteer_id)
+    for r in found:
+        r["offered"] = frozenset(offered.get(r["id"], ()))
 
 
-def _eligible(requests: list[dict], vols: VolunteerArrays) -> dict[tuple, np.ndarray]:
-    """A boolean mask over volunteers per (kind, language) seen among the requests."""
+def eligible_masks(requests: list[dict], vols: VolunteerArrays) -> dict[tuple, np.ndarray]:
+    """Per (kind, language) seen among the requests, which volunteers the rules of
+    matching.eligibility let take it (before reach, room and earlier offers)."""
     skills, languages = np.array(vols.skills, dtype=str), np.array(vols.languages, dtype=str)
     masks = {}
     for key in {(r["kind"], r["language"]) for r in requests}:
-        kind, language = key
-        mask = _has(skills, kind)
-        if kind in HelpRequest.HOME_VISIT_KINDS:
-            mask &= vols.vetted
-        if kind in HelpRequest.CONVERSATION_KINDS:
-            mask &= _has(languages, language)
-        masks[key] = mask
+        rule = eligibility_for(*key)
+        if rule is None:
+            masks[key] = np.zeros(len(vols.ids), dtype=bool)
+        else:
+            masks[key] = eligibility_mask(
+                rule, skills=skills, languages=languages, vetted=vols.vetted
+            )
     return masks
 
 
-def pair_candidates(
-    requests: list[dict], vols: VolunteerArrays, *, per_request: int = CANDIDATES_PER_REQUEST
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Per request: (volunteer indices, km, cost) of its cheapest eligible volunteers in reach."""
-    empty = (np.empty(0, np.int64), np.empty(0), np.empty(0))
+def pairs_eligible(
+    requests: list[dict], vols: VolunteerArrays
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (request index, volunteer index, km) where the volunteer may take the request
+    and both are within reach: the batch's whole eligibility, as arrays of pairs. Mobile
+    numbers are checked later, for the pairs a plan chooses only (match_batch_plan)."""
+    empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
     if not requests or not len(vols.ids):
-        return [empty for _ in requests]
+        return empty
     tree = cKDTree(unit_vectors(vols.lat, vols.lon))
     points = unit_vectors(
         np.array([r["lat"] for r in requests]), np.array([r["lon"] for r in requests])
@@ -246,19 +267,53 @@ def pair_candidates(
     lengths = np.fromiter((len(b) for b in balls), dtype=np.int64, count=len(balls))
     req = np.repeat(np.arange(len(requests)), lengths)
     vol = np.fromiter(chain.from_iterable(balls), dtype=np.int64, count=int(lengths.sum()))
-    masks = _eligible(requests, vols)
+    masks = eligible_masks(requests, vols)
     groups = list(masks)
     group_of = np.array([groups.index((r["kind"], r["language"])) for r in requests])
     ok = np.stack([masks[g] for g in groups])[group_of[req], vol] & (vols.free[vol] > 0)
     req, vol = req[ok], vol[ok]
+    offered = [(i, r["offered"]) for i, r in enumerate(requests) if r.get("offered")]
+    if offered:
+        index_of = {int(pk): j for j, pk in enumerate(vols.ids)}
+        asked = np.array(
+            [i * len(vols.ids) + index_of[v] for i, ids in offered for v in ids if v in index_of],
+            dtype=np.int64,
+        )
+        ok = ~np.isin(req * len(vols.ids) + vol, asked)
+        req, vol = req[ok], vol[ok]
     dist = chord_to_km(np.linalg.norm(tree.data[vol] - points[req], axis=1))
-    ok = dist <= np.minimum(radii[req], vols.max_km[vol])
-    req, vol, dist = req[ok], vol[ok], dist[ok]
+    ok = within_reach(dist, radii[req], vols.max_km[vol])
+    return req[ok], vol[ok], dist[ok]
+
+
+def pairs_cost(
+    requests: list[dict], vols: VolunteerArrays, req: np.ndarray, vol: np.ndarray, dist: np.ndarray
+) -> np.ndarray:
+    """The soft score of each pair in km-equivalents, as matching.search scores it."""
     languages = np.array(vols.languages, dtype=str)
     codes = sorted({r["language"] for r in requests})
-    speaks = np.stack([_has(languages, c) for c in codes])
+    speaks = np.stack([codes_have(languages, c) for c in codes])
     lang_of = np.array([codes.index(r["language"]) for r in requests])
-    cost = dist + vols.base_cost[vol] - LANGUAGE_BONUS_KM * speaks[lang_of[req], vol]
+    return dist + vols.base_cost[vol] - LANGUAGE_BONUS_KM * speaks[lang_of[req], vol]
+
+
+def pairs_split(
+    n_requests: int, req: np.ndarray, *columns: np.ndarray
+) -> list[tuple[np.ndarray, ...]]:
+    """Pairs sorted by request, as one tuple of columns per request."""
+    bounds = np.searchsorted(req, np.arange(1, n_requests))
+    return list(zip(*(np.split(c, bounds) for c in columns), strict=True))
+
+
+def pair_candidates(
+    requests: list[dict], vols: VolunteerArrays, *, per_request: int = CANDIDATES_PER_REQUEST
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per request: (volunteer indices, km, cost) of its cheapest eligible volunteers in reach."""
+    empty = (np.empty(0, np.int64), np.empty(0), np.empty(0))
+    if not requests or not len(vols.ids):
+        return [empty for _ in requests]
+    req, vol, dist = pairs_eligible(requests, vols)
+    cost = pairs_cost(requests, vols, req, vol, dist)
     # The cheapest `per_request` of each request: sort by (request, cost), rank within.
     order = np.lexsort((cost, req))
     req, vol, dist, cost = req[order], vol[order], dist[order], cost[order]
@@ -266,10 +321,7 @@ def pair_candidates(
     rank = np.arange(len(req)) - starts[req]
     keep = rank < per_request
     req, vol, dist, cost = req[keep], vol[keep], dist[keep], cost[keep]
-    bounds = np.searchsorted(req, np.arange(1, len(requests)))
-    return list(
-        zip(np.split(vol, bounds), np.split(dist, bounds), np.split(cost, bounds), strict=True)
-    )
+    return pairs_split(len(requests), req, vol, dist, cost)
 
 
 def assignment_solve(
