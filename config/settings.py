@@ -277,15 +277,12 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "samhjalp@localhost")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 3600)
 
 LANGUAGE_CODE = "sv"
+# The operator UI is offered in these. Residents and volunteers are written to in every
+# language that has a pack (the package `languages`), whatever this list says.
 LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),
-    ("ar", _("Arabic")),
-    ("tr", _("Turkish")),
-    ("fi", _("Finnish")),
 ]
-# The operator UI is offered in these; SMS go out in any of LANGUAGES.
-UI_LANGUAGES = ["sv", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from languages import language_choices
 from matching.models import Organisation
 from notifications.phones import phone_normalise
 
-from .models import District, HelpRequest, Language
+from .models import District, HelpRequest
 from .safety import danger_read
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -51,7 +52,9 @@ class IntakeForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="sv")
+    language = forms.ChoiceField(
+        label=_("Language"), choices=language_choices, initial=settings.LANGUAGE_CODE
+    )
     is_70_plus = forms.BooleanField(label=_("70 or older"), required=False)
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)

@@ -1,14 +1,17 @@
-"""Reading residents' texts in Swedish, English, Arabic, Turkish and Finnish.
+"""Reading residents' texts in the languages of the packs (see the package `languages`).
 
 Texts arrive typed on old phones, without diacritics, in capitals, with Arabic-Indic digits
 or right-to-left marks. Everything is compared in a folded form (see `text_fold`), so the
 keyword lists here are written as people spell them and folded once at import.
 """
 
+import functools
 import re
 import unicodedata
 
 from django.conf import settings
+
+import languages
 
 # Letters that folding would otherwise keep apart from what people type instead.
 _TRANSLATE = str.maketrans(
@@ -31,9 +34,9 @@ _TRANSLATE = str.maketrans(
     }
 )
 _NOT_WORD = re.compile(r"[^\w]+")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
-RESIDENT_LANGUAGES = ("sv", "en", "ar", "tr", "fi")
+# The built-in packs' codes, for tests that go through every language.
+RESIDENT_LANGUAGES = tuple(p.code for p in languages.BUILT_IN)
 
 
 def text_fold(text: str) -> str:
@@ -79,47 +82,49 @@ def text_has_any(folded: str, phrases: tuple[str, ...]) -> str | None:
     return None
 
 
-# Words typical of each language in a short help message. Only for guessing the language of a
-# number we do not know yet; the kind of need is read in helpdesk.resident_sms.
-_HINTS = {
-    "sv": "hej jag och att det inte kan du med behöver hjälp handla mat apotek ring mig tack "
-    "snälla min mitt är för på har vill",
-    "en": "hi hello i and the you my me need help please shopping groceries food pharmacy "
-    "call thanks can is to with have want",
-    "tr": "merhaba selam ben ve bir bu için yardım lütfen alışveriş market eczane ilaç ara "
-    "beni teşekkür ederim var istiyorum ihtiyacım",
-    "fi": "hei moi minä ja on ei se apua tarvitsen kiitos ruoka kauppa apteekki lääke soita "
-    "minulle voitko olen haluan",
-    "ar": "",
-}
-_HINT_WORDS = {lang: frozenset(text_words(words)) for lang, words in _HINTS.items()}
-# Letters that belong to one of the Latin-script languages only.
-_LETTERS = {"tr": set("ğşıİçĞŞ"), "sv": set("åÅ"), "fi": set()}
+@functools.cache
+def _guessing(version: int) -> tuple:
+    """Per pack: (code, script regex or None, hint words, letters, word-shape regex or None)."""
+    return tuple(
+        (
+            p.code,
+            re.compile(p.script) if p.script else None,
+            frozenset(text_words(p.hints)),
+            frozenset(p.letters),
+            re.compile(p.word_shapes) if p.word_shapes else None,
+        )
+        for p in languages.packs()
+    )
 
 
 def language_guess(text: str) -> str | None:
-    """The likely language of `text` among the five, or None when nothing points anywhere."""
+    """The likely language of `text` among the packs, or None when nothing points anywhere.
+    A script of its own decides; otherwise a pack's letters, hint words and word shapes
+    score it. Only for guessing the language of a number we do not know yet."""
     text = text or ""
-    if _ARABIC.search(text):
-        return "ar"
-    scores = dict.fromkeys(("sv", "en", "tr", "fi"), 0.0)
-    for lang, letters in _LETTERS.items():
-        scores[lang] += 2 * sum(1 for c in text if c in letters)
+    guessing = _guessing(languages.registry_version())
+    for code, script, _hints, _letters, _shapes in guessing:
+        if script is not None and script.search(text):
+            return code
     words = text_words(text)
-    for lang, hints in _HINT_WORDS.items():
-        if lang in scores:
-            scores[lang] += sum(1 for w in words if w in hints)
-    # Finnish doubles vowels and ends words in -ni/-lle/-ssa far more than the others.
-    scores["fi"] += 0.5 * sum(
-        1 for w in words if re.search(r"(aa|ee|ii|uu|yy|ll|kk|tt)|(lle|ssa|ssä|sta)$", w)
-    )
+    scores = {}
+    for code, script, hints, letters, shapes in guessing:
+        if script is not None:
+            continue
+        score = 2 * sum(1 for c in text if c in letters)
+        score += sum(1 for w in words if w in hints)
+        if shapes is not None:
+            score += 0.5 * sum(1 for w in words if shapes.search(w))
+        scores[code] = score
+    if not scores:
+        return None
     best = max(scores, key=lambda lang: scores[lang])
-    if scores[best] < 1 or sorted(scores.values())[-2] == scores[best]:
+    ranked = sorted(scores.values())
+    if scores[best] < 1 or (len(ranked) > 1 and ranked[-2] == scores[best]):
         return None
     return best
 
 
 def language_known(language: str) -> str:
-    """`language` if residents are written to in it, else the default (Swedish)."""
-    codes = {code for code, _ in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
+    """`language` if residents are written to in it (it has a pack), else the default."""
+    return language if language in languages.codes() else settings.LANGUAGE_CODE

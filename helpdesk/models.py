@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from languages.fields import LanguageField
+
 # Draws of a new request code before giving up (each draw already avoids codes in use).
 CODE_ATTEMPTS = 5
 
@@ -32,16 +34,6 @@ class District(models.Model):
         return self.name
 
 
-class Language(models.TextChoices):
-    """Languages residents are written to in. Volunteers may speak more (see matching)."""
-
-    SV = "sv", "svenska"
-    EN = "en", "English"
-    AR = "ar", "العربية"
-    TR = "tr", "Türkçe"
-    FI = "fi", "suomi"
-
-
 class Resident(models.Model):
     """Someone the support line helps. Personal data is minimised and can be anonymised."""
 
@@ -51,7 +43,7 @@ class Resident(models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    language = models.CharField(max_length=8, choices=Language.choices, default=Language.SV)
+    language = LanguageField(default=settings.LANGUAGE_CODE)
 
     is_70_plus = models.BooleanField(_("70 or older"), default=False)
     lives_alone = models.BooleanField(default=False)
@@ -166,7 +158,7 @@ class HelpRequest(models.Model):
     window_start = models.DateTimeField(null=True, blank=True)
     window_end = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PHONE)
-    language = models.CharField(max_length=8, choices=Language.choices, default=Language.SV)
+    language = LanguageField(default=settings.LANGUAGE_CODE)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     priority = models.FloatField(default=0, db_index=True)
     radius_km = models.FloatField(default=5.0)

@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy
 
 from config.csvsafe import csv_response
 from config.roles import ADMIN, OPERATOR, role_required
+from languages import language_choices
 
 from .charts import bar_chart_svg, series_chart_svg
-from .models import HelpRequest, Language
+from .models import HelpRequest
 from .reports import DEFAULT_PERIOD, PERIODS, Figures, NeedsReport, needs_report
 
 KIND_LABELS = dict(HelpRequest.Kind.choices)
 CHANNEL_LABELS = dict(HelpRequest.Channel.choices)
-LANGUAGE_LABELS = dict(Language.choices)
 
 
 def risk_labels() -> dict[str, str]:
@@ -91,7 +91,7 @@ def report_tables(report: NeedsReport) -> dict[str, tuple[list[str], list[list]]
         "languages": (
             [_("Language"), *_figure_columns()],
             [
-                [LANGUAGE_LABELS.get(k, k), *_figure_values(f)]
+                [dict(language_choices()).get(k, k), *_figure_values(f)]
                 for k, f in report.by_language.items()
             ],
         ),

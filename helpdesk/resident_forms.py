@@ -5,7 +5,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, HelpRequest, Language, Resident
+from languages import language_choices
+
+from .models import District, HelpRequest, Resident
 
 # The resident fields an operator may set here (the phone number names the resident and is
 # not edited; consent is given at intake).
@@ -32,7 +34,7 @@ class ResidentDetailsForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
     is_70_plus = forms.BooleanField(label=_("70 or older"), required=False)
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)

@@ -7,11 +7,13 @@ place that decides; helpdesk.resident_sms derives the `Conversation` from the da
 acts on the answer. Nothing here touches the database.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+import languages
 from notifications.keywords import HELP, keyword_parse
 
 from .languages import phrases_fold, text_fold, text_has_any
@@ -24,173 +26,66 @@ from .safety import text_needs_operator, text_signals_danger
 Kind = HelpRequest.Kind
 
 # Read in this order: a text naming several needs gets the first (the others are noted).
-KIND_KEYWORDS = [
-    (
-        Kind.PHARMACY,
-        phrases_fold(
-            [
-                *("apotek*", "medicin*", "läkemedel*", "recept*", "tabletter"),
-                *("pharmacy", "pharmacies", "medicine*", "medication*", "prescription*"),
-                *("chemist", "pills"),
-                *("eczane*", "ilaç*", "ilac*", "reçete*"),
-                *("apteek*", "lääke*", "lääkkeet", "resepti*"),
-                *("صيدلية", "صيدليه", "الصيدلية", "دواء", "الدواء", "أدوية", "ادويه", "وصفة"),
-            ]
+KINDS_READ = (Kind.PHARMACY, Kind.GROCERIES, Kind.TRANSPORT, Kind.PHONE_FRIEND, Kind.CALLBACK)
+
+
+@dataclass(frozen=True)
+class PackWords:
+    """The words of every language pack, folded once (per version of the registry)."""
+
+    kinds: tuple[tuple[str, tuple[str, ...]], ...]
+    cancel: tuple[str, ...]
+    thanks: tuple[str, ...]  # thanks and praise, as residents write them after a visit
+    # After "done, how was it?" a need is new only when it is asked for: one of `ask`, in a
+    # clause without a negation (`not_asking`: "behöver inte", "don't need"). Not "hjälp"
+    # or "help" alone: "tack för hjälp med handlingen" is thanks.
+    ask: tuple[str, ...]
+    # Help itself, asked for without naming a kind ("men kan ni hjälpa mig", "yardım
+    # lazım"): an operator finds out what. Whole words: "hon hjälpte mig" is praise.
+    help: tuple[str, ...]
+    not_asking: tuple[str, ...]
+    complaint: tuple[str, ...]
+    # Where one thought ends and another begins, for reading a negation in its own clause.
+    clause: re.Pattern
+    # Answers to "when is a good time to call, and may we leave a message?" that say it
+    # alone; and words of calling, which with a time of day make an answer.
+    safe_call: tuple[str, ...]
+    call: tuple[str, ...]
+    day_times: tuple[str, ...]
+
+
+@functools.cache
+def _pack_words(version: int) -> PackWords:
+    packs = languages.packs()
+
+    def fold(field: str) -> tuple[str, ...]:
+        return phrases_fold([w for p in packs for w in getattr(p, field)])
+
+    joins = sorted({re.escape(w) for p in packs for w in p.clause_words}, key=len, reverse=True)
+    return PackWords(
+        kinds=tuple(
+            (kind, phrases_fold([w for p in packs for w in p.need_phrases.get(kind, ())]))
+            for kind in KINDS_READ
         ),
-    ),
-    (
-        Kind.GROCERIES,
-        phrases_fold(
-            [
-                *("handla*", "handling*", "mat", "maten", "matkass*", "livsmedel*", "affär*"),
-                *("groceries", "grocery", "shopping", "food", "shop"),
-                *("alışveriş*", "market*", "yiyecek*", "gıda", "erzak"),
-                *("kauppa*", "kaupa*", "ruoka*", "ruokaa", "ostoks*"),
-                *("بقالة", "البقالة", "طعام", "الطعام", "أكل", "تسوق", "التسوق", "مشتريات"),
-            ]
+        cancel=fold("cancel_words"),
+        thanks=fold("thanks_words"),
+        ask=fold("ask_words"),
+        help=fold("help_asking_words"),
+        not_asking=fold("not_asking_words"),
+        complaint=fold("complaint_words"),
+        clause=re.compile(
+            r"[,.;:!?\n،؛]+" + (rf"|\s(?:{'|'.join(joins)})\s" if joins else ""), re.IGNORECASE
         ),
-    ),
-    (
-        Kind.TRANSPORT,
-        phrases_fold(
-            [
-                *("skjuts", "färdtjänst", "transport*"),
-                *("a ride", "a lift"),
-                *("ulaşım", "araba ile"),
-                *("kyyti*", "kuljetu*"),
-                *("توصيل", "مواصلات"),
-            ]
-        ),
-    ),
-    (
-        Kind.PHONE_FRIEND,
-        phrases_fold(
-            [
-                *("ensam", "sällskap", "någon att prata med"),
-                *("lonely", "someone to talk"),
-                *("yalnızım", "yalnız", "sohbet*"),
-                *("yksinäi*", "jutella", "juttuseura*"),
-                *("وحيد", "وحيدة", "وحيده"),
-            ]
-        ),
-    ),
-    (
-        Kind.CALLBACK,
-        phrases_fold(
-            [
-                *("ring", "ringa", "ringer", "ring mig", "samtal"),
-                *("call*", "phone me", "ring me"),
-                *("ara", "arayın", "arayin", "arar*", "beni ara*"),
-                *("soita*", "soitta*"),
-                *("اتصل*", "اتصال", "كلموني"),
-            ]
-        ),
-    ),
-]
-CANCEL_WORDS = phrases_fold(["avbryt", "ångra", "abort", "withdraw", "iptal", "peruuta", "peru"])
-CANCEL_WORDS += phrases_fold(["إلغاء", "الغاء", "الغي"])
-# Thanks and praise, as residents write them after a visit.
-THANKS_WORDS = phrases_fold(
-    [
-        *("tack*", "snäll*", "jättesnäll*", "bra", "jättebra", "toppen", "underbar*"),
-        *("trevlig*", "fint", "jättefin*", "nöjd*", "glad"),
-        *("thank*", "thx", "cheers", "lovely", "kind", "nice", "great", "wonderful"),
-        *("helpful", "brilliant", "perfect", "appreciate*", "grateful"),
-        *("teşekkür*", "tesekkur*", "sağol*", "sagol*", "eyvallah", "harika", "nazik*"),
-        *("güzel*", "memnun*", "allah razı olsun"),
-        *("kiitos*", "kiitti", "kiva*", "ihana*", "mukava*", "hyvä*", "hyvin", "loistava*"),
-        *("ystävälli*",),
-        *("شكرا", "شكر*", "مشكور*", "جزاك*", "جزاكم*", "ممتاز*", "لطيف*", "بارك الله"),
-    ]
-)
-# After "done, how was it?" a need is new only when it is asked for: one of these, in a clause
-# without a negation ("behöver inte", "don't need"). Not "hjälp" or "help" alone: "tack för
-# hjälp med handlingen" is thanks.
-ASK_WORDS = phrases_fold(
-    [
-        # Not "snälla" (please, but also kind: "ni är så snälla").
-        *("kan ni", "kan någon", "kan du", "skulle ni", "behöver", "vill ha"),
-        *("hjälp mig", "hjälpa mig", "ring mig"),
-        *("can you", "could you", "can someone", "could someone", "would you", "i need"),
-        *("we need", "need", "please", "help me", "call me"),
-        *("yardım eder misiniz", "yardım edin", "yapar mısınız", "yapabilir misiniz"),
-        *("alabilir misiniz", "lütfen", "lutfen", "lazım", "lazim", "ihtiyac*", "istiyorum"),
-        *("voisitte*", "voitteko", "voisitko", "voitko", "tarvit*", "auttakaa", "pyydän"),
-        *("أحتاج", "احتاج", "نحتاج", "محتاج*", "ممكن", "أريد", "اريد", "من فضلك", "لو سمحت"),
-        *("ساعدني", "ساعدوني", "اتصلوا بي", "اتصل بي"),
-        *("soittakaa", "soita minulle", "beni arayın", "beni arayin", "arar mısınız"),
-    ]
-)
-# Help itself, asked for without naming a kind ("men kan ni hjälpa mig", "yardım lazım"): an
-# operator finds out what. Whole words: "hon hjälpte mig" and "helpful" are praise.
-HELP_WORDS = phrases_fold(["hjälp", "hjälpa", "help", "yardım*", "apua", "avun", "مساعدة"])
-NOT_ASKING = phrases_fold(
-    [
-        *("behöver inte", "behöver ingen", "behöver inget", "behöver ingenting", "inte behöver"),
-        *("don't need", "dont need", "do not need", "no need", "no longer need"),
-        *("ihtiyacım yok", "ihtiyacim yok", "gerek yok", "lazım değil", "istemiyorum"),
-        *("en tarvitse", "ei tarvitse", "emme tarvitse", "en halua"),
-        *("لا أحتاج", "لا احتاج", "لا نحتاج", "مش محتاج", "لست بحاجة", "ما احتاج"),
-    ]
-)
-# Words of a complaint about a visit. Phrases where a word alone means something else in
-# another of the languages ("sent" is English too, "bad" Swedish for "asked").
-COMPLAINT_WORDS = phrases_fold(
-    [
-        *("aldrig", "kom inte", "kom sent", "för sent", "var sen", "försen*", "otrevlig*"),
-        *("oförskämd*", "dålig*", "besviken", "missnöjd*", "inte nöjd", "glömde"),
-        *("never", "late", "didn't come", "didnt come", "did not come", "didn't show"),
-        *("no show", "rude", "forgot", "disappointed", "not happy", "unhappy", "terrible"),
-        *("awful",),
-        *("gelmedi", "getirmedi", "geç", "kaba*", "kötü*", "unuttu", "şikayet*"),
-        *("memnun değilim", "memnun kalmadım"),
-        *("ei tullut", "ei tuonut", "koskaan", "myöhässä", "myöhästy*", "töykeä*", "huono*"),
-        *("unohti", "pettynyt", "valitus*"),
-        *("لم يأت", "لم يات", "لم ياتي", "لم تأت", "لم يحضر", "لم تحضر", "ما جا", "تأخر*"),
-        *("متأخر*", "سيء", "سيئ", "وقح*", "نسي", "شكوى", "ابدا"),
-    ]
-)
-# Where one thought ends and another begins, for reading a negation only in its own clause.
-_CLAUSE = re.compile(r"[,.;:!?\n،؛]+|\s(?:men|but|ama|fakat|mutta|لكن)\s", re.IGNORECASE)
-# A resident's answer to "when is a good time to call, and may we leave a message?". These
-# say it alone: not to call, when to call, whether to leave a message.
-SAFE_CALL_PHRASES = phrases_fold(
-    [
-        *("ring inte", "ringa inte", "inte ringa", "ring aldrig", "ring efter", "ring före"),
-        *("ring mellan", "ring när", "ring mig när", "ringa efter", "inget meddelande"),
-        *("inga meddelanden", "lämna inget", "inte lämna", "lämna meddelande", "sms a inte"),
-        *("skicka inte", "säkert att ringa", "säkrast", "ensam hemma", "när han är borta"),
-        *("don't call", "dont call", "do not call", "never call", "call after", "call before"),
-        *("call between", "call when", "call me when", "no message*", "don't leave"),
-        *("dont leave", "do not leave", "leave a message", "don't text", "do not text"),
-        *("safe to call", "home alone", "alone at home"),
-        *("arama", "aramayın", "aramayınız", "mesaj bırakma*", "mesaj atma*", "evde yalnız*"),
-        *("yalnızken",),
-        *("älä soita", "älkää soittako", "soita vasta", "soita kun", "ei viestiä", "älä jätä"),
-        *("älkää jättäkö", "yksin kotona", "turvallista soittaa"),
-        *("لا تتصل*", "لا تترك*", "بدون رسالة", "لا رسالة", "لا ترسل*", "بعد الساعة"),
-        *("وحدي في البيت",),
-    ]
-)
-# Words of calling, which with a time of day make an answer ("ring mig på förmiddagen").
-CALL_WORDS = phrases_fold(
-    [
-        *("ring", "ringa", "ringer", "ring mig", "samtal*"),
-        *("call*", "phone me", "ring me"),
-        *("arayın", "arayin", "arayabilir*", "arar*", "ara"),
-        *("soita*", "soitta*"),
-        *("اتصل*", "اتصال"),
-    ]
-)
-DAY_TIMES = phrases_fold(
-    [
-        *("förmiddag*", "eftermiddag*", "kväll*", "ikväll", "morgon*", "imorgon", "vardag*"),
-        *("morning*", "afternoon*", "evening*", "tonight", "tomorrow", "weekday*"),
-        *("sabah*", "öğle*", "akşam*", "yarın"),
-        *("aamu*", "iltapäiv*", "illa*", "huomen*", "arki*"),
-        *("صباح*", "الصباح", "مساء*", "المساء", "غدا", "ظهر*"),
-    ]
-)
+        safe_call=fold("safe_call_phrases"),
+        call=fold("call_words"),
+        day_times=fold("day_times"),
+    )
+
+
+def pack_words() -> PackWords:
+    return _pack_words(languages.registry_version())
+
+
 # A clock time, in the folded text (so "14:30" reads "14 30" and "٢" reads "2").
 _CLOCK = re.compile(
     r"\b\d{1,2} ?(?:am|pm)\b"
@@ -231,7 +126,7 @@ class Conversation:
 def kinds_read(text: str) -> list[str]:
     """The kinds of need a text names, most specific first; [] when unclear."""
     folded = text_fold(text)
-    return [kind for kind, words in KIND_KEYWORDS if text_has_any(folded, words)]
+    return [kind for kind, phrases in pack_words().kinds if text_has_any(folded, phrases)]
 
 
 def rating_read(text: str) -> tuple[int, str] | None:
@@ -249,7 +144,7 @@ def cancel_read(text: str) -> tuple[bool, str]:
     of a story does not cancel anything."""
     folded = text_fold(text)
     words = folded.split()
-    if not words or len(words) > 4 or text_has_any(folded, CANCEL_WORDS) is None:
+    if not words or len(words) > 4 or text_has_any(folded, pack_words().cancel) is None:
         return False, ""
     code = _CODE.search(folded)
     return True, code.group(1) if code else ""
@@ -266,27 +161,28 @@ def text_asks_anew(text: str) -> bool:
     på fredag", "men yardım lazım"; not "behöver inte mer mat"), or it is only a need
     ("apotek", "handla mat", "ring mig")."""
     need = bool(kinds_read(text))
-    for clause in _CLAUSE.split(text or ""):
+    read = pack_words()
+    for clause in read.clause.split(text or ""):
         folded = text_fold(clause)
-        if not text_has_any(folded, ASK_WORDS) or text_has_any(folded, NOT_ASKING):
+        if not text_has_any(folded, read.ask) or text_has_any(folded, read.not_asking):
             continue
-        if need or text_has_any(folded, HELP_WORDS):
+        if need or text_has_any(folded, read.help):
             return True
     if not need:
         return False
     folded = text_fold(text)
-    words_of_feedback = THANKS_WORDS + COMPLAINT_WORDS + NOT_ASKING
+    words_of_feedback = read.thanks + read.complaint + read.not_asking
     return len(folded.split()) <= 2 and text_has_any(folded, words_of_feedback) is None
 
 
 def text_complains(text: str) -> bool:
     """Whether feedback has words of complaint ("kom aldrig", "late", "gelmedi")."""
-    return text_has_any(text_fold(text), COMPLAINT_WORDS) is not None
+    return text_has_any(text_fold(text), pack_words().complaint) is not None
 
 
 def text_praises(text: str) -> bool:
     """Whether feedback has words of thanks or praise, or is only emoji."""
-    return text_is_symbols(text) or text_has_any(text_fold(text), THANKS_WORDS) is not None
+    return text_is_symbols(text) or text_has_any(text_fold(text), pack_words().thanks) is not None
 
 
 def safe_call_read(text: str) -> bool:
@@ -294,12 +190,13 @@ def safe_call_read(text: str) -> bool:
     ("efter 14", "call after 3pm", "soita vasta klo 14"), whether to leave a message. A time
     alongside a need ("kan ni handla efter 14", "i kväll med maten") is about the need."""
     folded = text_fold(text)
-    if text_has_any(folded, SAFE_CALL_PHRASES):
+    read = pack_words()
+    if text_has_any(folded, read.safe_call):
         return True
-    calling = text_has_any(folded, CALL_WORDS) is not None
+    calling = text_has_any(folded, read.call) is not None
     clock = bool(_CLOCK.search(folded) or _CLOCK_RAW.search(text or ""))
     if calling:
-        return clock or text_has_any(folded, DAY_TIMES) is not None
+        return clock or text_has_any(folded, read.day_times) is not None
     return clock and not kinds_read(text)
 
 

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from languages import UNSURE
 from matching.priority import helprequest_priority
 from notifications.keywords import language_last_written
 from notifications.models import Message
@@ -170,7 +171,7 @@ def _create(message: Message, resident: Resident, *, is_new: bool) -> tuple[str,
         request_note(request, f"{why}: for an operator to triage and call back.")
         callback_due_ensure(request)
         if is_new:
-            languages = [guessed] if guessed else ["sv", "en"]
+            languages = [guessed] if guessed else list(UNSURE)
             return texts.text_unknown_number(request, languages=languages), languages[0]
         return texts.text_request_created(request, matching=False), language
     if len(kinds) > 1:

@@ -1,4 +1,4 @@
-"""What residents are told by SMS, in their language (sv, en, ar, tr, fi).
+"""What residents are told by SMS, in their language (any of the language packs).
 
 Kept in one place so the replies to texts, the status updates and the volunteer's notice read
 as one voice. Words residents type back (the cancel word, digits for a rating) appear in the
@@ -9,13 +9,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+import languages
+
 from .languages import language_known
 from .models import HelpRequest
 from .safety import EMERGENCY_NUMBER, HELPLINES, Concern
 
-# The word that cancels a request, shown in every confirmation. Never CANCEL, STOP or END:
-# Twilio treats those as opting the number out of all our messages.
-CANCEL_WORD = {"sv": "AVBRYT", "en": "ABORT", "ar": "إلغاء", "tr": "İPTAL", "fi": "PERUUTA"}
+
+def cancel_word(language: str) -> str:
+    """The word that cancels a request, shown in every confirmation: the language pack's
+    (never CANCEL, STOP or END, which Twilio reads as opting the number out)."""
+    return languages.pack(language_known(language)).cancel_word
+
 
 KIND_PHRASES = {
     HelpRequest.Kind.GROCERIES: pgettext_lazy("resident sms", "shopping"),
@@ -36,7 +41,7 @@ def text_request_created(request: HelpRequest, *, matching: bool) -> str:
     def build() -> str:
         params = {
             "code": request.code,
-            "cancel": CANCEL_WORD[language_known(request.language)],
+            "cancel": cancel_word(request.language),
             "kind": KIND_PHRASES.get(request.kind, ""),
         }
         if matching:
@@ -88,7 +93,7 @@ def text_cancelled(request: HelpRequest) -> str:
 
 def text_cancel_which(request: HelpRequest) -> str:
     def build() -> str:
-        params = {"code": request.code, "cancel": CANCEL_WORD[language_known(request.language)]}
+        params = {"code": request.code, "cancel": cancel_word(request.language)}
         return _("To cancel request %(code)s, reply %(cancel)s %(code)s.") % params
 
     return _in(request.language, build)

@@ -4,7 +4,7 @@ A referral never reaches a volunteer. It goes to operators, flagged, and to the 
 that takes that kind of case. The resident's reply names the emergency number and the helpline
 that fits, and nothing that would tell someone else reading the phone what was written.
 
-Every text is read against the vocabularies of all five languages (helpdesk.danger_words), not
+Every text is read against the danger words of every language pack (languages), not
 only the one guessed: a Turkish speaker may well write Swedish, or both in one text. Fear alone
 ("rädd", "pelkään", "korkuyorum") is not danger: in an epidemic most residents are afraid of
 infection, not of a person. Fear of someone, or of being at home, is; and a text that only
@@ -12,6 +12,7 @@ might be danger ("jag är rädd hemma", "he takes my pension", "I can't go on") 
 operator to triage, never to a volunteer.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,9 +20,10 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
+import languages
+from languages.danger_patterns import alt, emoji_words
 from matching.models import Organisation
 
-from . import danger_words
 from .languages import language_guess, text_fold
 from .models import HelpRequest, TimelineEvent
 from .realtime import BoardEventKind, board_publish
@@ -90,8 +92,9 @@ def _whole_words(pattern: str, prefix: str = "") -> re.Pattern:
 def _rules_compile() -> tuple[_Rule, ...]:
     """One regex per language, concern, certainty and exception."""
     grouped: dict[tuple[str, Concern, bool, str | None], list[str]] = {}
-    for language, pack in danger_words.LANGUAGES.items():
-        for key, patterns in pack.VOCABULARY.items():
+    for pack in languages.packs():
+        language = pack.code
+        for key, patterns in pack.danger.items():
             concern, certain = Concern(key.rstrip("?")), not key.endswith("?")
             for entry in patterns:
                 pattern, unless = entry if isinstance(entry, tuple) else (entry, None)
@@ -101,29 +104,35 @@ def _rules_compile() -> tuple[_Rule, ...]:
             language=language,
             concern=concern,
             certain=certain,
-            pattern=_whole_words(
-                "|".join(patterns), getattr(danger_words.LANGUAGES[language], "PREFIX", "")
-            ),
+            pattern=_whole_words("|".join(patterns), languages.pack(language).danger_prefix),
             unless=_whole_words(unless) if unless else None,
         )
         for (language, concern, certain, unless), patterns in grouped.items()
     )
 
 
-_RULES = _rules_compile()
-_YOUTH = _whole_words(danger_words.YOUTH)
-_LANGUAGE_ORDER = tuple(danger_words.LANGUAGES)
+@functools.cache
+def _compiled(version: int) -> tuple[tuple[_Rule, ...], re.Pattern, tuple[str, ...]]:
+    """The rules, the youth pattern and the languages in tie-breaking order, compiled once
+    per version of the language registry (a pack registered later is read too)."""
+    youth = alt(*(pattern for pack in languages.packs() for pattern in pack.danger_youth))
+    return _rules_compile(), _whole_words(youth), languages.codes()
+
+
+def _rules() -> tuple[tuple[_Rule, ...], re.Pattern, tuple[str, ...]]:
+    return _compiled(languages.registry_version())
 
 
 def danger_read(text: str) -> Danger | None:
     """Whether a resident's text signals danger, about what, how surely, and in which
     language it was said."""
-    folded = text_fold(danger_words.emoji_words(text or ""))
+    folded = text_fold(emoji_words(text or ""))
     if not folded:
         return None
     # How much of the text each rule that holds covers, by language, concern and certainty.
     matched: dict[tuple[str, Concern, bool], int] = {}
-    for rule in _RULES:
+    rules, youth, _order = _rules()
+    for rule in rules:
         if rule.unless and rule.unless.search(folded):
             continue
         covered = sum(len(m.group()) for m in rule.pattern.finditer(folded))
@@ -136,7 +145,7 @@ def danger_read(text: str) -> Danger | None:
     concern = min((c for _, c, is_certain in matched if is_certain == certain), key=PRIORITY.index)
     language = _language_strongest(text, matched, concern=concern, certain=certain)
     # A parent who hits, a school, an age under 18, children harmed: the young's line fits.
-    if concern in (Concern.VIOLENCE, Concern.SEXUAL) and _YOUTH.search(folded):
+    if concern in (Concern.VIOLENCE, Concern.SEXUAL) and youth.search(folded):
         concern = Concern.YOUTH
     return Danger(concern=concern, certain=certain, language=language)
 
@@ -149,16 +158,17 @@ def _language_strongest(
     A Swedish "han" in a Finnish text, or a Turkish word for suicide in Arabizi, then does not
     decide the reply."""
     guessed = language_guess(text)
+    order = _rules()[2]
 
     def strength(language: str) -> tuple:
         return (
             matched.get((language, concern, certain), 0),
             sum(n for (lang, _, _), n in matched.items() if lang == language),
             language == guessed,
-            -_LANGUAGE_ORDER.index(language),
+            -order.index(language),
         )
 
-    return max(_LANGUAGE_ORDER, key=strength)
+    return max(order, key=strength)
 
 
 def text_signals_danger(text: str) -> bool:
@@ -173,7 +183,7 @@ def text_needs_operator(text: str) -> bool:
 
 
 def text_signals_youth(text: str) -> bool:
-    return _YOUTH.search(text_fold(text)) is not None
+    return _rules()[1].search(text_fold(text)) is not None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
+from languages import language_choices
 from matching.models import Offer, Organisation, Volunteer
 from matching.search import candidates_rank
 from notifications.models import Message
@@ -21,7 +22,7 @@ from .access import Audience, Field, request_view, timeline_rows, volunteer_labe
 from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
-from .models import District, HelpRequest, Language
+from .models import District, HelpRequest
 from .offers import helprequest_assign, helprequest_cancel, offers_send
 from .privacy import access_log_record
 from .resident_forms import MATCH, ResidentDetailsForm
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "districts": District.objects.all(),
         "kinds": HelpRequest.Kind.choices,
-        "languages": Language.choices,
+        "languages": language_choices(),
         "organisations": organisations,
     }
     return render(request, "helpdesk/board.html", context)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from twilio.twiml.voice_response import VoiceResponse
 
+import languages
 from notifications.phones import phone_try_normalise
 from notifications.webhooks import public_url, twilio_signed
 
@@ -24,23 +25,13 @@ from .services import helprequest_create, timeline_record
 
 Kind = HelpRequest.Kind
 
-# Menu key -> language, and how Twilio should speak it (Amazon Polly voices).
-LANGUAGE_KEYS = {"1": "sv", "2": "en", "3": "ar", "4": "tr", "5": "fi"}
-VOICES = {
-    "sv": ("Polly.Astrid", "sv-SE"),
-    "en": ("Polly.Amy", "en-GB"),
-    "ar": ("Polly.Zeina", "arb"),
-    "tr": ("Polly.Filiz", "tr-TR"),
-    "fi": ("Polly.Suvi", "fi-FI"),
-}
-# Each language announces itself in its own words.
-LANGUAGE_PROMPTS = {
-    "sv": "För svenska, tryck 1.",
-    "en": "For English, press 2.",
-    "ar": "للعربية، اضغط 3.",
-    "tr": "Türkçe için 4'e basın.",
-    "fi": "Suomeksi, paina 5.",
-}
+
+def language_keys() -> dict[str, str]:
+    """Menu key -> language: the packs in registry order, from 1. Each pack holds its voice
+    (an Amazon Polly voice for Twilio) and announces itself in its own words."""
+    return {str(n): code for n, code in enumerate(languages.codes(), start=1)}
+
+
 NEED_KEYS = {"1": Kind.GROCERIES, "2": Kind.PHARMACY, "3": Kind.CALLBACK}
 GATHER_TIMEOUT = 6
 
@@ -50,8 +41,8 @@ def _twiml(response: VoiceResponse) -> HttpResponse:
 
 
 def _say(response, text: str, language: str) -> None:
-    voice, code = VOICES[language]
-    response.say(text, voice=voice, language=code)
+    voiced = languages.pack(language)
+    response.say(text, voice=voiced.voice, language=voiced.voice_language)
 
 
 def _in(language: str, build) -> str:
@@ -66,9 +57,9 @@ def voice_inbound(request: HttpRequest) -> HttpResponse:
     response = VoiceResponse()
     action = public_url("/voice/language/")
     gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT)
-    _say(gather, "Samhjälp.", "sv")
-    for language, prompt in LANGUAGE_PROMPTS.items():
-        _say(gather, prompt, language)
+    _say(gather, "Samhjälp.", settings.LANGUAGE_CODE)
+    for key, language in language_keys().items():
+        _say(gather, languages.pack(language).voice_menu.format(key=key), language)
     response.redirect(action, method="POST")
     return _twiml(response)
 
@@ -77,7 +68,7 @@ def voice_inbound(request: HttpRequest) -> HttpResponse:
 @require_POST
 def voice_language(request: HttpRequest) -> HttpResponse:
     """Step 2: what is needed, in the chosen language; no or a wrong key: a callback."""
-    language = LANGUAGE_KEYS.get(request.POST.get("Digits", "").strip())
+    language = language_keys().get(request.POST.get("Digits", "").strip())
     if language is None:
         return _finish(request, language=None, kind=Kind.CALLBACK, why="no language chosen")
     response = VoiceResponse()
@@ -103,7 +94,7 @@ def voice_language(request: HttpRequest) -> HttpResponse:
 def voice_need(request: HttpRequest) -> HttpResponse:
     """Step 3: the request, a callback for the support line and a spoken confirmation."""
     language = request.GET.get("lang", "")
-    if language not in VOICES:
+    if language not in languages.codes():
         language = None
     kind = NEED_KEYS.get(request.POST.get("Digits", "").strip())
     why = "" if kind else "no need chosen"
@@ -112,7 +103,7 @@ def voice_need(request: HttpRequest) -> HttpResponse:
 
 def _finish(request: HttpRequest, *, language: str | None, kind: str, why: str) -> HttpResponse:
     response = VoiceResponse()
-    spoken = [language] if language else ["sv", "en"]
+    spoken = [language] if language else list(languages.UNSURE)
     phone = phone_try_normalise(request.POST.get("From", ""))
     if phone is None:
         # A hidden number cannot be called back: say so and where to call instead.
@@ -163,7 +154,7 @@ def voice_request_create(
     if resident is None:
         try:
             with transaction.atomic():
-                Resident.objects.create(phone=phone, language=language or "sv")
+                Resident.objects.create(phone=phone, language=language or settings.LANGUAGE_CODE)
         except IntegrityError:
             pass  # created a moment ago by a parallel call or text
         resident = Resident.objects.select_for_update().get(phone=phone)

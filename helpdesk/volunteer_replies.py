@@ -1,5 +1,6 @@
-"""Volunteers answer offers by SMS: a digit and the offer code ("1 4821"), or a word in one
-of five languages. Registered with notifications.inbound at order 10, before residents.
+"""Volunteers answer offers by SMS: a digit and the offer code ("1 4821"), or a word from any
+language pack (accept, decline, done, pause and resume words). Registered with
+notifications.inbound at order 10, before residents.
 
 YES, START, STOP, HELP and the other Twilio keywords are never our codes: YES and START opt a
 number in at the carrier, STOP and CANCEL opt it out. START reaches us only after the SMS
@@ -8,12 +9,14 @@ words reach this handler (the gateway leaves them to whoever knows the sender): 
 gets the usage text, and anyone else goes on to the residents' handler.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+import languages
 from matching.models import Offer, Volunteer
 from matching.services import volunteer_pause
 from notifications.models import Message
@@ -24,28 +27,29 @@ from .offers import OfferClosed, offer_accept, offer_decline, offer_done
 
 ACCEPT, DECLINE, DONE, PAUSE, RESUME = "accept", "decline", "done", "pause", "resume"
 
-WORDS = {
-    ACCEPT: {"1", "ja", "ok", "okej", "accept", "evet", "kyllä", "kylla", "نعم"},
-    DECLINE: {"2", "nej", "no", "hayır", "hayir", "ei", "لا"},
-    DONE: {"3", "klar", "klart", "done", "tamam", "bitti", "valmis", "تم"},
-    PAUSE: {"paus", "pause", "mola", "tauko", "استراحة"},
-    # The gateway's opt-in words (START, STARTA, ALOITA, BAŞLA, ابدأ) end a pause too.
-    RESUME: {
-        "start",
-        "starta",
-        "aloita",
-        "başla",
-        "basla",
-        "ابدأ",
-        "resume",
-        "fortsätt",
-        "fortsatt",
-        "devam",
-        "jatka",
-        "استئناف",
-    },
-}
-ACTION_OF = {word: action for action, words in WORDS.items() for word in words}
+# The digits are the protocol itself, in no language; the words come from the packs.
+DIGITS = {"1": ACCEPT, "2": DECLINE, "3": DONE}
+
+
+@functools.cache
+def _actions(version: int) -> dict[str, str]:
+    action_of = {}
+    for language in languages.packs():
+        for action, words in (
+            (ACCEPT, language.accept_words),
+            (DECLINE, language.decline_words),
+            (DONE, language.done_words),
+            (PAUSE, language.pause_words),
+            (RESUME, language.resume_words),
+        ):
+            for word in words:
+                action_of[unicodedata.normalize("NFC", word).casefold()] = action
+    return {**action_of, **DIGITS}
+
+
+def action_of() -> dict[str, str]:
+    """Reply word -> action, from the digits and every language pack registered."""
+    return _actions(languages.registry_version())
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,13 @@ def reply_parse(body: str) -> Reply:
         return Reply(None)
     first = tokens[0]
     codes = [t for t in tokens[1:] if t.isdigit()]
-    if first in ACTION_OF:
-        return Reply(ACTION_OF[first], codes[0] if codes else "")
-    if first.isdigit() and len(tokens) > 1 and tokens[1] in ACTION_OF:
-        return Reply(ACTION_OF[tokens[1]], first)  # "4821 1", "4821 ja"
-    if first.isdigit() and len(first) >= 5 and first[0] in "123":
-        return Reply(ACTION_OF[first[0]], first[1:])  # "14821", typed without the space
+    actions = action_of()
+    if first in actions:
+        return Reply(actions[first], codes[0] if codes else "")
+    if first.isdigit() and len(tokens) > 1 and tokens[1] in actions:
+        return Reply(actions[tokens[1]], first)  # "4821 1", "4821 ja"
+    if first.isdigit() and len(first) >= 5 and first[0] in DIGITS:
+        return Reply(DIGITS[first[0]], first[1:])  # "14821", typed without the space
     return Reply(None)
 
 

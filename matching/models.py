@@ -4,12 +4,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from helpdesk.models import District, HelpRequest, Language
+import languages
+from helpdesk.models import District, HelpRequest
+from languages.fields import LanguageField
 
 from .fields import CodeSetField, LatCell
 
-# Languages volunteers speak. Residents are written to in the five of settings.LANGUAGES,
-# but a conversation (a callback, a phone friend) can be in any of these.
+# Languages volunteers speak. Residents are written to in the languages of the packs (the
+# package `languages`), but a conversation (a callback, a phone friend) can be in any of these.
 SPOKEN_LANGUAGES = [
     ("sv", "svenska"),
     ("en", "engelska"),
@@ -27,7 +29,10 @@ SPOKEN_LANGUAGES = [
 
 
 def spoken_language_choices():
-    return SPOKEN_LANGUAGES
+    """SPOKEN_LANGUAGES and every language pack's language, so a volunteer can be matched to
+    a resident in a language added by a pack alone."""
+    listed = {code for code, _name in SPOKEN_LANGUAGES}
+    return SPOKEN_LANGUAGES + [(p.code, p.name) for p in languages.packs() if p.code not in listed]
 
 
 def referral_concern_choices():
@@ -134,10 +139,8 @@ class Volunteer(models.Model):
     lat_cell = models.GeneratedField(
         expression=LatCell("lat"), output_field=models.IntegerField(), db_persist=True
     )
-    # The language offers and replies are written in: one of settings.LANGUAGES.
-    language = models.CharField(
-        _("SMS language"), max_length=8, choices=Language.choices, default=Language.SV
-    )
+    # The language offers and replies are written in: one of the language packs.
+    language = LanguageField(_("SMS language"), default=settings.LANGUAGE_CODE)
     max_distance_km = models.FloatField(default=5.0)
     max_open_tasks = models.PositiveSmallIntegerField(default=2)
     is_active = models.BooleanField(default=True)

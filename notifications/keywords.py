@@ -5,12 +5,16 @@ them. None of these words is part of the volunteer reply protocol (digits, JA/NE
 EVET/HAYIR, KYLLÄ/EI, نعم/لا, PAUS/PAUSE), so an answer to an offer is never taken for STOP.
 """
 
+import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+import languages
 
 from .bodies import sms_clean
 from .models import Message
@@ -19,27 +23,11 @@ from .services import optout_set
 
 STOP, START, HELP = "stop", "start", "help"
 
-# word -> (kind, language it tells us the sender speaks, or "" for Twilio's English words)
-KEYWORDS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(["stop", "stopall", "unsubscribe", "cancel", "end", "quit"], (STOP, "")),
-    **dict.fromkeys(["start", "unstop", "yes"], (START, "")),
-    **dict.fromkeys(["help", "info"], (HELP, "")),
-    # Swedish
-    **dict.fromkeys(["sluta", "avsluta", "avanmäl"], (STOP, "sv")),
-    "starta": (START, "sv"),
-    **dict.fromkeys(["hjälp", "hjalp"], (HELP, "sv")),
-    # Finnish
-    "lopeta": (STOP, "fi"),
-    "aloita": (START, "fi"),
-    "apua": (HELP, "fi"),
-    # Turkish
-    "dur": (STOP, "tr"),
-    **dict.fromkeys(["başla", "basla"], (START, "tr")),
-    **dict.fromkeys(["yardım", "yardim"], (HELP, "tr")),
-    # Arabic
-    **dict.fromkeys(["توقف", "أوقف", "اوقف"], (STOP, "ar")),
-    **dict.fromkeys(["ابدأ", "ابدا", "إبدأ"], (START, "ar")),
-    **dict.fromkeys(["مساعدة", "مساعده"], (HELP, "ar")),
+# Twilio's reserved words: the carrier's, in no language in particular ("" below).
+CARRIER_WORDS = {
+    STOP: ("stop", "stopall", "unsubscribe", "cancel", "end", "quit"),
+    START: ("start", "unstop", "yes"),
+    HELP: ("help", "info"),
 }
 
 # Twilio answers its own reserved words when Advanced Opt-Out is on; those answers are in
@@ -48,13 +36,55 @@ _TRIM = re.compile(r"^[\s\W_]+|[\s\W_]+$", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640]")  # short vowels and tatweel
 
 
+def _word(text: str) -> str:
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return _ARABIC_MARKS.sub("", _TRIM.sub("", text)).casefold()
+
+
+@functools.cache
+def _table(version: int) -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for language in languages.packs():
+        for kind, words in (
+            (STOP, language.opt_out_words),
+            (START, language.opt_in_words),
+            (HELP, language.help_words),
+        ):
+            table.update(dict.fromkeys(map(_word, words), (kind, language.code)))
+    # The carrier's words win: Twilio answers them itself, in English.
+    for kind, words in CARRIER_WORDS.items():
+        table.update(dict.fromkeys(words, (kind, "")))
+    return table
+
+
+def keywords_table() -> dict[str, tuple[str, str]]:
+    """word -> (kind, the language it tells us the sender speaks, or "" for the carrier's
+    words), from every language pack registered."""
+    return _table(languages.registry_version())
+
+
+class _Keywords(Mapping):
+    """keywords_table() as it is when read, for a module-level name that stays current."""
+
+    def __getitem__(self, word: str) -> tuple[str, str]:
+        return keywords_table()[word]
+
+    def __iter__(self):
+        return iter(keywords_table())
+
+    def __len__(self) -> int:
+        return len(keywords_table())
+
+
+KEYWORDS: Mapping[str, tuple[str, str]] = _Keywords()
+
+
 def keyword_parse(body: str) -> tuple[str, str, str] | None:
     """(kind, word, language) when the whole message is a keyword, else None."""
-    text = unicodedata.normalize("NFC", str(body or ""))
-    word = _ARABIC_MARKS.sub("", _TRIM.sub("", text)).casefold()
+    word = _word(body)
     if not word or len(word) > 20:
         return None
-    found = KEYWORDS.get(word)
+    found = keywords_table().get(word)
     if found is None:
         return None
     kind, language = found
@@ -70,8 +100,7 @@ def language_last_written(phone: str) -> str | None:
         .values_list("language", flat=True)
         .first()
     )
-    codes = {code for code, _name in settings.LANGUAGES}
-    return last if last in codes else None
+    return last if last in languages.codes() else None
 
 
 def sender_language(message: Message, keyword_language: str = "") -> str:

@@ -1,7 +1,7 @@
-"""Arabic, standard and dialects: how danger is written (see helpdesk.danger_words)."""
+"""Arabic, standard and dialects: how danger is written (see languages.danger_patterns)."""
 
 # ruff: noqa: E501 (a pattern reads best on one line)
-from .patterns import INFECTION, MEDICAL, alt, near
+from languages.danger_patterns import INFECTION, MEDICAL, alt, near
 
 # "And" and "so" are written onto the next word (وزوجي, وحبسوني, فأريد).
 PREFIX = "[وف]?"

@@ -1,7 +1,7 @@
-"""English: how danger is written (see helpdesk.danger_words)."""
+"""English: how danger is written (see languages.danger_patterns)."""
 
 # ruff: noqa: E501 (a pattern reads best on one line)
-from .patterns import HIT, INFECTION, MEDICAL, alt, near
+from languages.danger_patterns import HIT, INFECTION, MEDICAL, alt, near
 
 _WHO = alt(
     "he",
