@@ -52,6 +52,7 @@ class PackWords:
     safe_call: tuple[str, ...]
     call: tuple[str, ...]
     day_times: tuple[str, ...]
+    clock: re.Pattern  # a time of day, in the folded text ("14:30" reads "14 30", "٢" "2")
 
 
 @functools.cache
@@ -79,6 +80,7 @@ def _pack_words(version: int) -> PackWords:
         safe_call=fold("safe_call_phrases"),
         call=fold("call_words"),
         day_times=fold("day_times"),
+        clock=re.compile("|".join(p for pack in packs for p in pack.clock_patterns) or "(?!)"),
     )
 
 
@@ -87,14 +89,6 @@ def pack_words() -> PackWords:
 
 
 # A clock time, in the folded text (so "14:30" reads "14 30" and "٢" reads "2").
-_CLOCK = re.compile(
-    r"\b\d{1,2} ?(?:am|pm)\b"
-    r"|\b(?:kl|klockan|klo|saat|at|الساعه)\s\d{1,2}\b"
-    r"|\b(?:efter|fore|innan|mellan|after|before|between|until|jalkeen|ennen|بعد|قبل|بين)"
-    r"\s(?:kl |klo |saat |الساعه )?\d{1,2}\b"
-    r"|\b\d{1,2}\s(?:jalkeen|ennen)\b"
-    r"|\b\d{1,2}\s(?:ten|den|dan|tan|te|de|da|ta)\s(?:sonra|once)\b"
-)
 _CLOCK_RAW = re.compile(r"\b\d{1,2}[:.][0-5]\d\b")
 _CODE = re.compile(r"\b(\d{4,8})\b")
 _RATING = re.compile(r"^(?:([1-5])(?: (\d{4,8}))?|(\d{4,8}) ([1-5]))$")
@@ -194,7 +188,7 @@ def safe_call_read(text: str) -> bool:
     if text_has_any(folded, read.safe_call):
         return True
     calling = text_has_any(folded, read.call) is not None
-    clock = bool(_CLOCK.search(folded) or _CLOCK_RAW.search(text or ""))
+    clock = bool(read.clock.search(folded) or _CLOCK_RAW.search(text or ""))
     if calling:
         return clock or text_has_any(folded, read.day_times) is not None
     return clock and not kinds_read(text)

@@ -54,6 +54,9 @@ class LanguagePack:
     safe_call_phrases: Words
     call_words: Words
     day_times: Words
+    # A time of day as regex patterns over folded text ("kl 14", "after 3", "14 jalkeen"),
+    # which with a word of calling, or alone, make an answer.
+    clock_patterns: Words
 
     # Danger, as regex patterns over folded text (see languages.danger_patterns): concern
     # ("violence", "sexual", "elder_abuse", "self_harm") -> certain patterns, "<concern>?" ->

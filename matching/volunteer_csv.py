@@ -19,7 +19,7 @@ from config.csvsafe import csv_cell_read
 from helpdesk.models import District, HelpRequest
 from notifications.phones import phone_is_mobile, phone_normalise
 
-from .models import SPOKEN_LANGUAGES, Organisation, Volunteer, skill_choices
+from .models import Organisation, Volunteer, skill_choices, spoken_language_choices
 
 # The columns we read and write, with the headers people use for them (lower-cased).
 HEADERS = {
@@ -147,8 +147,10 @@ def _delimiter(text: str) -> str:
 
 
 def _lookup_tables() -> dict:
-    languages = {code: code for code, _name in SPOKEN_LANGUAGES}
-    languages.update({name.lower(): code for code, name in SPOKEN_LANGUAGES})
+    # With the languages of packs not listed in SPOKEN_LANGUAGES, by code and own name.
+    spoken = spoken_language_choices()
+    languages = {code: code for code, _name in spoken}
+    languages.update({str(name).lower(): code for code, name in spoken})
     languages.update(LANGUAGE_NAMES)
     skills = {code: code for code, _label in skill_choices()}
     for kind in HelpRequest.Kind:

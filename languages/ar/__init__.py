@@ -43,6 +43,7 @@ PACK = LanguagePack(
     ),
     call_words=("اتصل*", "اتصال"),
     day_times=("صباح*", "الصباح", "مساء*", "المساء", "غدا", "ظهر*"),
+    clock_patterns=(r"\bالساعه\s\d{1,2}\b", r"\b(?:بعد|قبل|بين)\s(?:الساعه )?\d{1,2}\b"),
     danger=danger.VOCABULARY,
     danger_youth=tuple(danger.YOUTH),
     danger_prefix=danger.PREFIX,

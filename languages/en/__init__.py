@@ -54,6 +54,11 @@ PACK = LanguagePack(
     ),
     call_words=("call*", "phone me", "ring me"),
     day_times=("morning*", "afternoon*", "evening*", "tonight", "tomorrow", "weekday*"),
+    clock_patterns=(
+        r"\b\d{1,2} ?(?:am|pm)\b",
+        r"\bat\s\d{1,2}\b",
+        r"\b(?:after|before|between|until)\s\d{1,2}\b",
+    ),
     danger=danger.VOCABULARY,
     danger_youth=tuple(danger.YOUTH),
     hints=(

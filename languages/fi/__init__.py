@@ -45,6 +45,11 @@ PACK = LanguagePack(
     ),
     call_words=("soita*", "soitta*"),
     day_times=("aamu*", "iltapäiv*", "illa*", "huomen*", "arki*"),
+    clock_patterns=(
+        r"\bklo\s\d{1,2}\b",
+        r"\b(?:jalkeen|ennen)\s(?:klo )?\d{1,2}\b",
+        r"\b\d{1,2}\s(?:jalkeen|ennen)\b",
+    ),
     danger=danger.VOCABULARY,
     danger_youth=tuple(danger.YOUTH),
     hints=(

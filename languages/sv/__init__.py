@@ -52,6 +52,10 @@ PACK = LanguagePack(
     day_times=(
         *("förmiddag*", "eftermiddag*", "kväll*", "ikväll", "morgon*", "imorgon", "vardag*"),
     ),
+    clock_patterns=(
+        r"\b(?:kl|klockan)\s\d{1,2}\b",
+        r"\b(?:efter|fore|innan|mellan)\s(?:kl )?\d{1,2}\b",
+    ),
     danger=danger.VOCABULARY,
     danger_youth=tuple(danger.YOUTH),
     hints=(

@@ -46,6 +46,10 @@ PACK = LanguagePack(
     ),
     call_words=("arayın", "arayin", "arayabilir*", "arar*", "ara"),
     day_times=("sabah*", "öğle*", "akşam*", "yarın"),
+    clock_patterns=(
+        r"\bsaat\s\d{1,2}\b",
+        r"\b\d{1,2}\s(?:ten|den|dan|tan|te|de|da|ta)\s(?:sonra|once)\b",
+    ),
     danger=danger.VOCABULARY,
     danger_youth=tuple(danger.YOUTH),
     hints=(

@@ -36,6 +36,7 @@ XX = LanguagePack(
     safe_call_phrases=("no telefuzz",),
     call_words=("telefuzz*",),
     day_times=("morningo",),
+    clock_patterns=(r"\bzorkl\s\d{1,2}\b",),
     danger={"violence": (r"krazh\w* mu",), "violence?": (r"skary\w* hum",)},
     danger_youth=(r"skolix\w*",),
     hints="zorb quonk flimp",

@@ -93,7 +93,7 @@ def test_danger_words_and_voice_are_well_formed(pack):
         for entry in patterns:
             for pattern in entry if isinstance(entry, tuple) else (entry,):
                 re.compile(pattern)
-    for pattern in pack.danger_youth:
+    for pattern in (*pack.danger_youth, *pack.clock_patterns):
         re.compile(pattern)
     assert "{key}" in pack.voice_menu
     assert pack.voice_menu.format(key=1) != pack.voice_menu
