@@ -38,6 +38,7 @@ def test_an_upward_or_private_import_breaks_a_contract(tmp_path):
         "helpdesk/routing.py": "",
         "helpdesk/services.py": "from .offers import (\n    offer,\n    _lock,\n)\n\nanswer = 1\n",
         "helpdesk/offers.py": "def offer(): ...\n\n\ndef _lock(): ...\n",
+        "languages/pack.py": "",
     }
     for path, text in modules.items():
         file = tmp_path / path
