@@ -193,7 +193,7 @@ VOCABULARY = {
     ],
 }
 
-# A young writer or a harmed child (see helpdesk.danger_words.YOUTH).
+# A young writer or a harmed child: the pack's danger_youth (read in helpdesk.safety).
 YOUTH = [
     "pappa",
     "mamma",
