@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from languages.fields import LanguageField
+from matching import kinds
 
 # Draws of a new request code before giving up (each draw already avoids codes in use).
 CODE_ATTEMPTS = 5
@@ -77,15 +78,8 @@ class InvalidTransition(ValidationError):
 
 
 class HelpRequest(models.Model):
-    class Kind(models.TextChoices):
-        GROCERIES = "groceries", _("Groceries")
-        PHARMACY = "pharmacy", _("Pharmacy pick-up")
-        ERRAND = "errand", _("Errand")
-        CALLBACK = "callback", _("Callback")
-        PHONE_FRIEND = "phone_friend", _("Phone friend")
-        TRANSPORT = "transport", _("Transport")
-        REFERRAL = "referral", _("Referral (shelter, youth helpline)")
-        OTHER = "other", _("Other")
+    # The registry of task kinds (matching.kinds) read as an enum: Kind.GROCERIES, .choices.
+    Kind = kinds.Kind
 
     class Status(models.TextChoices):
         NEW = "new", _("New / triage")
@@ -106,14 +100,11 @@ class HelpRequest(models.Model):
         SMS = "sms", _("SMS")
         VOICE = "voice", _("Voice menu")
 
-    # A volunteer goes into the home, so only vetted volunteers get these.
-    HOME_VISIT_KINDS = frozenset({Kind.GROCERIES, Kind.PHARMACY, Kind.ERRAND, Kind.TRANSPORT})
-    # A conversation: volunteer and resident need a shared language.
-    CONVERSATION_KINDS = frozenset({Kind.CALLBACK, Kind.PHONE_FRIEND})
-    # Never offered to volunteers: they go to organisations that take sensitive cases.
-    SENSITIVE_KINDS = frozenset({Kind.REFERRAL})
-    # Handled by the support line itself: no task text for a volunteer to read.
-    OPERATOR_KINDS = frozenset({Kind.CALLBACK, *SENSITIVE_KINDS})
+    # Live views of the registry (matching.kinds): a kind registered later is in them too.
+    HOME_VISIT_KINDS = kinds.HOME_VISIT_KINDS
+    CONVERSATION_KINDS = kinds.CONVERSATION_KINDS
+    SENSITIVE_KINDS = kinds.SENSITIVE_KINDS
+    OPERATOR_KINDS = kinds.OPERATOR_KINDS
     # Why a request may not reach a volunteer, for the operator and the escalation reason.
     SENSITIVE_REASON = _(
         "Sensitive request: never offered to volunteers. Call back with the safe-callback note, "
@@ -150,7 +141,8 @@ class HelpRequest(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="requests")
     # Copied from the resident at intake, so district figures survive anonymisation.
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The kind's code; the choices are read from the registry, so no migration holds them.
+    kind = models.CharField(max_length=kinds.KIND_MAX_LENGTH, choices=kinds.kind_choices)
     # What the volunteer is told. Kept apart from internal_notes, which never leave the office.
     task_text = models.CharField(_("task for the volunteer"), max_length=300, blank=True)
     internal_notes = models.TextField(blank=True)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from matching.kinds import kind_urgency
 from matching.priority import helprequest_priority
 
 from .models import HelpRequest, Resident, TimelineEvent
@@ -42,7 +43,7 @@ def helprequest_create(
     kind: str,
     task_text: str = "",
     internal_notes: str = "",
-    urgency: int = HelpRequest.Urgency.NORMAL,
+    urgency: int | None = None,
     channel: str = HelpRequest.Channel.PHONE,
     language: str | None = None,
     window_start=None,
@@ -59,7 +60,7 @@ def helprequest_create(
         kind=kind,
         task_text=task_text,
         internal_notes=internal_notes,
-        urgency=urgency,
+        urgency=kind_urgency(kind) if urgency is None else urgency,
         channel=channel,
         language=language or resident.language,
         window_start=window_start,

@@ -33,7 +33,7 @@ from .eligibility import (
     eligibility_for,
     eligibility_mask,
     has_room,
-    request_matchable,
+    request_for_volunteers,
     within_reach,
 )
 from .kinds import VOLUNTEER_KINDS
@@ -194,7 +194,7 @@ def requests_load(requests: QuerySet | list | None = None) -> list[dict]:
         )
     found = []
     for request in requests:
-        if not request_matchable(request):
+        if not request_for_volunteers(request):
             continue
         position = request_position(request)
         if position is None:

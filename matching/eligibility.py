@@ -2,7 +2,7 @@
 request (SQL, matching.search) and the batch over many (arrays, matching.batch).
 
 A volunteer may take a request when the request may reach volunteers at all
-(`request_matchable`), the volunteer is available (`AVAILABLE`: active, not paused, not
+(`request_for_volunteers`), the volunteer is available (`AVAILABLE`: active, not paused, not
 opted out, and no STOP on the SMS side), lists the skill its kind needs, is vetted if the
 kind is a home visit, speaks the request's language if the kind is a conversation
 (`Eligibility`), has a free place (`has_room`: offers waiting count too), has not been
@@ -44,7 +44,7 @@ def eligibility_for(kind: str, language: str) -> Eligibility | None:
     )
 
 
-def request_matchable(request) -> bool:
+def request_for_volunteers(request) -> bool:
     """Whether volunteers may be offered this request at all: not sensitive, not for the
     operators alone (an open referral of the same resident), of a kind volunteers take."""
     if request.sensitive or request.operators_only:

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 # HelpRequest.Urgency's values; the enum lives with the model, these are its numbers.
 URGENCY_LOW, URGENCY_NORMAL, URGENCY_URGENT = 0, 1, 2
+# The longest code the model fields hold.
+KIND_MAX_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,12 @@ def kind_phrase(code: str) -> str:
     return str(kind.phrase) if kind else str(code)
 
 
+def kind_urgency(code: str) -> int:
+    """The urgency a request of this kind gets when nobody says."""
+    kind = kind_get(code)
+    return kind.urgency if kind else URGENCY_NORMAL
+
+
 def kinds_all() -> list[TaskKind]:
     return list(_KINDS.values())
 
@@ -118,17 +126,6 @@ def skill_choices() -> list[tuple[str, str | Promise]]:
             own = kind_get(kind.skill)
             labels.setdefault(kind.skill, own.label if own else kind.label)
     return list(labels.items())
-
-
-def kind_validate(value: str) -> None:
-    """For a form that takes a kind's code without the model's choices."""
-    from django.core.exceptions import ValidationError
-
-    if kind_get(value) is None:
-        raise ValidationError(_("Unknown kind of help: %(kind)s"), params={"kind": value})
-
-
-KIND_MAX_LENGTH = 16
 
 
 class KindCode(str):

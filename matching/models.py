@@ -8,6 +8,7 @@ import languages
 from helpdesk.models import District, HelpRequest
 from languages.fields import LanguageField
 
+from . import kinds
 from .fields import CodeSetField, LatCell
 
 # Languages volunteers speak. Residents are written to in the languages of the packs (the
@@ -40,7 +41,7 @@ def referral_concern_choices():
 
 
 def skill_choices():
-    return [(k.value, k.label) for k in HelpRequest.Kind if k not in HelpRequest.SENSITIVE_KINDS]
+    return kinds.skill_choices()
 
 
 class Organisation(models.Model):
@@ -96,7 +97,7 @@ class Capacity(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="capacities"
     )
-    kind = models.CharField(max_length=16, choices=HelpRequest.Kind.choices)
+    kind = models.CharField(max_length=kinds.KIND_MAX_LENGTH, choices=kinds.kind_choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE)
     per_week = models.PositiveIntegerField()
 

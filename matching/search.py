@@ -22,7 +22,13 @@ from django.utils.translation import ngettext, pgettext_lazy
 from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile
 
-from .eligibility import eligibility_for, eligibility_sql, has_room, request_matchable, within_reach
+from .eligibility import (
+    eligibility_for,
+    eligibility_sql,
+    has_room,
+    request_for_volunteers,
+    within_reach,
+)
 from .fields import lat_cell
 from .kinds import kind_get
 from .models import Offer, volunteer_name
@@ -350,7 +356,7 @@ def candidates_rank(
 
     Sensitive requests have no candidates: they never reach volunteers.
     """
-    if not request_matchable(request) or limit <= 0:
+    if not request_for_volunteers(request) or limit <= 0:
         return []
     position = request_position(request)
     if position is None:
