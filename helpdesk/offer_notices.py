@@ -104,6 +104,7 @@ def accepted_text(offer: Offer) -> str:
 
 
 def taken_text(offer: Offer) -> str:
+    """The reply to a volunteer who answered an offer someone else had already taken."""
     with override(offer.volunteer.language):
         return _("#%(code)s has already been taken by someone else. Thank you for answering!") % {
             "code": offer.code

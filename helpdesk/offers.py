@@ -227,9 +227,11 @@ def _offer_won(request: HelpRequest, offer: Offer, *, actor, actor_label: str) -
             status=Offer.Status.WITHDRAWN
         ):
             other.request = request
+            # They never answered, so no thanks for an answer: just that it is not needed.
+            # (taken_text is the reply to one who answers after someone else took it.)
             sms_send(
                 to=str(other.volunteer.phone),
-                body=notices.taken_text(other),
+                body=notices.withdrawn_text(other),
                 about=other,
                 language=other.volunteer.language,
             )

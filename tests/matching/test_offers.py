@@ -197,7 +197,9 @@ def test_accept_wins_and_everyone_is_told(team, django_capture_on_commit_callbac
         other.refresh_from_db()
         assert other.status == Offer.Status.WITHDRAWN
         (taken,) = bodies_to(sms_outbox, other.volunteer)
-        assert "already been taken" in taken or "redan" in taken
+        # They never answered: no longer needed, and no thanks for an answer never sent.
+        assert "no longer needed" in taken or "behövs inte längre" in taken
+        assert "answering" not in taken and "svarade" not in taken
         assert "Storgatan" not in taken
     (notice,) = Message.objects.filter(phone=str(resident.phone)).values_list("body", flat=True)
     assert winner.volunteer.first_name in notice
