@@ -5,22 +5,25 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install messages run web worker test lint format check bench-load clean
+.PHONY: install messages build run web worker test lint format check bench-load clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# deploy/build is the one build: here, in CI, in the systemd set-up, the image and the Procfile.
+$(VENV)/.installed: requirements.txt requirements-dev.txt deploy/build
+	VENV=$(VENV) REQUIREMENTS=requirements-dev.txt deploy/build venv
 	touch $@
 
 install: $(VENV)/.installed
 
 # Translations are kept as .po files; the compiled .mo files are built here (needs gettext).
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	VENV=$(VENV) deploy/build messages
+
+# A release as deployed: compiled messages and static files collected with hashed names.
+build: install
+	VENV=$(VENV) deploy/build messages static
 
 # Web (daphne: HTTP and websockets) and the background worker together; Ctrl-C stops both.
-run: messages
+run: build
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py sms_sweep --schedule

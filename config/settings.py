@@ -11,8 +11,30 @@ import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A `.env` file in the project directory, when there is one, fills in what the environment
+# leaves unset (the environment wins, so systemd's EnvironmentFile and containers' env hold).
+load_dotenv(os.getenv("DOTENV_PATH") or BASE_DIR / ".env", override=False)
+
+# Secrets may come from files instead (Kubernetes and compose secret mounts, systemd
+# credentials): NAME_FILE=/path is read into NAME unless NAME itself is set.
+SECRET_VARIABLES = (
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "OIDC_RP_CLIENT_SECRET",
+    "EMAIL_HOST_PASSWORD",
+    "SENTRY_DSN",
+    "METRICS_TOKEN",
+)
+for _secret in SECRET_VARIABLES:
+    if os.getenv(f"{_secret}_FILE") and not os.getenv(_secret):
+        os.environ[_secret] = Path(os.environ[f"{_secret}_FILE"]).read_text().strip()
 
 
 def envbool(name: str, default: str = "False") -> bool:
@@ -289,11 +311,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# With DEBUG off, pages link static files by hashed names from the manifest that
+# `deploy/build` writes (collectstatic), so browsers may cache them for ever. With DEBUG on
+# (the demo, the tests) files are served by their plain names, no build needed.
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", str(not DEBUG))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
