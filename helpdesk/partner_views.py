@@ -240,8 +240,10 @@ def volunteers_import_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("partner_import", pk=organisation.pk)
         if saved == 0 and all_or_nothing:
+            # Nothing saved: a row had errors, or every row was unchanged already.
+            report = volunteers_check(data, organisation=organisation)
+        if report is not None and report.invalid:
             messages.error(request, _("Nothing was saved: some rows have errors."))
-            report = volunteers_check(data)
         else:
             del request.session[IMPORT_SESSION_KEY]
             messages.success(request, _("%(n)s volunteers imported.") % {"n": saved})
@@ -251,7 +253,7 @@ def volunteers_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data["file"].read()
             try:
-                report = volunteers_check(data)
+                report = volunteers_check(data, organisation=organisation)
             except CsvError as error:
                 form.add_error("file", error)
             else:

@@ -4,6 +4,11 @@ Reads `;` or `,` separated files, UTF-8 with or without a byte-order mark or Exc
 Swedish export (cp1252, `;`, decimal comma), with Swedish or English column headers. Every
 row is checked before anything is saved (`volunteers_check`); `volunteers_import` then saves
 all valid rows, or nothing unless every row is valid, as the coordinator chooses.
+
+The export writes the import's own headers and words (language names, task labels in
+Swedish, ja/nej), so an edited export imports again: a row whose phone is one of the
+organisation's volunteers updates that volunteer (only the columns the file has), and the
+dry run says per row what is added, what changes and what stays as it is.
 """
 
 import csv
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from config.csvsafe import csv_cell_read
 from helpdesk.models import District, HelpRequest
@@ -53,6 +59,10 @@ EXPORT_HEADERS = {
     "max_open_tasks": "Max antal uppdrag",
 }
 REQUIRED = ("first_name", "phone", "languages")
+# What an update may change, in the export's order; the phone is what finds the volunteer.
+UPDATABLE = tuple(f for f in EXPORT_HEADERS if f != "phone")
+# The language the export writes its words in, as its headers are.
+EXPORT_LANGUAGE = "sv"
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "sant"}
 NO = {"nej", "n", "no", "0", "false", "falskt", ""}
 MAX_BYTES = 1_000_000
@@ -101,14 +111,24 @@ class CsvError(ValidationError):
 
 @dataclass
 class RowResult:
+    ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
+
     line: int
     raw: dict[str, str]
     values: dict = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    action: str = ADD
+    volunteer: Volunteer | None = None  # the organisation's volunteer this row updates
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def change_labels(self) -> list[tuple[str, str, str]]:
+        """The changes with each column's header, for the dry-run page."""
+        return [(EXPORT_HEADERS[f], old, new) for f, old, new in self.changes]
 
 
 @dataclass
@@ -125,6 +145,21 @@ class ImportReport:
     @property
     def invalid(self) -> list[RowResult]:
         return [row for row in self.rows if not row.ok]
+
+    def _valid_with(self, action: str) -> list[RowResult]:
+        return [row for row in self.valid if row.action == action]
+
+    @property
+    def added(self) -> list[RowResult]:
+        return self._valid_with(RowResult.ADD)
+
+    @property
+    def updated(self) -> list[RowResult]:
+        return self._valid_with(RowResult.UPDATE)
+
+    @property
+    def unchanged(self) -> list[RowResult]:
+        return self._valid_with(RowResult.UNCHANGED)
 
 
 def csv_decode(data: bytes) -> tuple[str, str]:
@@ -153,9 +188,14 @@ def _lookup_tables() -> dict:
     languages.update({str(name).lower(): code for code, name in spoken})
     languages.update(LANGUAGE_NAMES)
     skills = {code: code for code, _label in skill_choices()}
-    for kind in HelpRequest.Kind:
-        if kind.value in skills:
-            skills[str(kind.label).lower()] = kind.value
+    # Labels in the export's language and in English, whatever the coordinator's UI language.
+    for language in (EXPORT_LANGUAGE, "en", None):
+        with override(language):
+            for code, label in skill_choices():
+                skills[str(label).lower()] = code
+            for kind in HelpRequest.Kind:
+                if kind.value in skills:
+                    skills[str(kind.label).lower()] = kind.value
     skills.update(SKILL_NAMES)
     districts = {}
     for district in District.objects.all():
@@ -184,7 +224,13 @@ def _number(cell: str, kind: type, default):
     return kind(float(text)) if kind is int else kind(text)
 
 
-def _row_check(line: int, raw: dict[str, str], tables: dict, seen: dict[str, int]) -> RowResult:
+def _row_check(
+    line: int,
+    raw: dict[str, str],
+    tables: dict,
+    seen: dict[str, int],
+    organisation: Organisation | None = None,
+) -> RowResult:
     row = RowResult(line=line, raw=raw)
     values = row.values
     values["first_name"] = raw.get("first_name", "").strip()[:60]
@@ -199,8 +245,12 @@ def _row_check(line: int, raw: dict[str, str], tables: dict, seen: dict[str, int
             row.errors.append(
                 ("duplicate", _("Same phone number as line %(line)s.") % {"line": seen[phone]})
             )
-        elif Volunteer.objects.filter(phone=phone).exists():
-            row.errors.append(("registered", _("Already registered as a volunteer.")))
+        else:
+            registered = Volunteer.objects.filter(phone=phone).first()
+            if registered is not None and _ours(registered, organisation):
+                row.volunteer = registered
+            elif registered is not None:
+                row.errors.append(("registered", _("Already registered as a volunteer.")))
         seen.setdefault(phone, line)
         values["phone"] = phone
     except ValidationError as error:
@@ -232,11 +282,55 @@ def _row_check(line: int, raw: dict[str, str], tables: dict, seen: dict[str, int
             raise ValueError
     except ValueError:
         row.errors.append(("number", _("Max distance or max tasks is not a sensible number.")))
+    if row.ok and row.volunteer is not None:
+        row.changes = [
+            (f, cell_text(f, getattr(row.volunteer, f)), cell_text(f, values[f]))
+            for f in UPDATABLE
+            if f in raw and _value_key(f, getattr(row.volunteer, f)) != _value_key(f, values[f])
+        ]
+        row.action = RowResult.UPDATE if row.changes else RowResult.UNCHANGED
     return row
 
 
-def volunteers_check(data: bytes) -> ImportReport:
-    """Read and check every row; saves nothing. CsvError when the file cannot be read at all."""
+def _ours(volunteer: Volunteer, organisation: Organisation | None) -> bool:
+    """A row updates a volunteer only of the importing organisation, and only one still with
+    it; anyone else's number stays "already registered"."""
+    return (
+        organisation is not None
+        and volunteer.organisation_id == organisation.pk
+        and volunteer.is_active
+    )
+
+
+def _value_key(field_name: str, value):
+    if field_name in ("languages", "skills"):
+        return frozenset(value or ())
+    if field_name == "district":
+        return getattr(value, "pk", None)
+    if field_name == "max_distance_km":
+        return round(float(value), 2)
+    return value
+
+
+def cell_text(field_name: str, value) -> str | float | int:
+    """A volunteer's value as the export writes it, in the words the import reads."""
+    if field_name == "languages":
+        names = dict(spoken_language_choices())
+        return ", ".join(sorted(str(names.get(code, code)) for code in value or ()))
+    if field_name == "skills":
+        with override(EXPORT_LANGUAGE):
+            labels = {code: str(label) for code, label in skill_choices()}
+        return ", ".join(sorted(labels.get(code, code) for code in value or ()))
+    if field_name == "district":
+        return value.name if value else ""
+    if field_name == "vetted":
+        return "ja" if value else "nej"
+    return value if value is not None else ""
+
+
+def volunteers_check(data: bytes, *, organisation: Organisation | None = None) -> ImportReport:
+    """Read and check every row; saves nothing. CsvError when the file cannot be read at all.
+    With `organisation`, a row with one of its volunteers' phones is an update of them."""
     text, encoding = csv_decode(data)
     if not text.strip():
         raise CsvError(_("The file is empty."))
@@ -264,19 +358,22 @@ def volunteers_check(data: bytes) -> ImportReport:
             continue
         # Our own exports quote cells that would read as formulas; take that quote off.
         raw = {f: csv_cell_read(cell) for f, cell in zip(columns, cells, strict=False) if f}
-        rows.append(_row_check(line, raw, tables, seen))
+        rows.append(_row_check(line, raw, tables, seen, organisation))
     return ImportReport(rows=rows, delimiter=delimiter, encoding=encoding, ignored_headers=ignored)
 
 
 @transaction.atomic
 def volunteers_import(*, organisation: Organisation, data: bytes, all_or_nothing: bool) -> int:
     """Check again (the list may have changed since the dry run) and save. Returns how many
-    were saved: 0 when all_or_nothing and any row has an error."""
-    report = volunteers_check(data)
+    were saved, added or updated: 0 when all_or_nothing and any row has an error."""
+    report = volunteers_check(data, organisation=organisation)
     if all_or_nothing and report.invalid:
         return 0
     saved = 0
-    for row in report.valid:
+    for row in report.updated:
+        _volunteer_update(row)
+        saved += 1
+    for row in report.added:
         values = dict(row.values)
         district = values["district"]
         centre = district or organisation.districts.first() or District.objects.first()
@@ -300,20 +397,23 @@ def volunteers_import(*, organisation: Organisation, data: bytes, all_or_nothing
     return saved
 
 
+def _volunteer_update(row: RowResult) -> None:
+    volunteer = row.volunteer
+    changed = [f for f, _old, _new in row.changes]
+    for f in changed:
+        setattr(volunteer, f, row.values[f])
+    if "district" in changed and volunteer.district is not None:
+        # The home position came from the district (an import has no address): follow it.
+        volunteer.lat, volunteer.lon = volunteer.district.lat, volunteer.district.lon
+        changed += ["lat", "lon"]
+    volunteer.save(update_fields=changed)
+
+
 def volunteers_export(organisation: Organisation) -> tuple[list[str], list[list]]:
+    """The organisation's volunteers under the import's headers, in the import's words."""
     rows = []
     for v in organisation.volunteers.filter(is_active=True).select_related("district"):
         rows.append(
-            [
-                v.first_name,
-                v.last_name,
-                str(v.phone),
-                v.district.name if v.district else "",
-                ", ".join(sorted(v.languages)),
-                ", ".join(sorted(v.skills)),
-                "ja" if v.vetted else "nej",
-                v.max_distance_km,
-                v.max_open_tasks,
-            ]
+            [str(v.phone) if f == "phone" else cell_text(f, getattr(v, f)) for f in EXPORT_HEADERS]
         )
     return list(EXPORT_HEADERS.values()), rows

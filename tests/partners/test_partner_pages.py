@@ -189,3 +189,24 @@ def test_operators_look_but_do_not_change(client, operator, setup):
     assert client.get(f"/partners/{setup['theirs'].pk}/").status_code == 200
     assert client.post(f"/partners/{ours.pk}/volunteers/{mine.pk}/pause/").status_code == 403
     assert client.get(f"/partners/{ours.pk}/import/").status_code == 403
+
+
+def test_import_of_an_edited_export_shows_changes_and_updates(setup):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, ours, mine = setup["client"], setup["ours"], setup["mine"]
+    exported = client.get(f"/partners/{ours.pk}/volunteers.csv").content.decode("utf-8-sig")
+    header, *lines = exported.splitlines()
+    assert header.startswith("Förnamn;Efternamn;Telefon;Kommundel;Språk;Uppdrag;Kontrollerad")
+    edited = [header] + [
+        line.replace(f"{mine.first_name};", "Ändrad;", 1) if str(mine.phone) in line else line
+        for line in lines
+    ]
+    upload = SimpleUploadedFile("lista.csv", "\n".join(edited).encode(), content_type="text/csv")
+    page = client.post(f"/partners/{ours.pk}/import/", {"file": upload}).content.decode()
+    assert 'data-action="update"' in page and "Förnamn" in page and "Ändrad" in page
+    assert "Already registered" not in page and "redan registrerad" not in page.lower()
+    response = client.post(f"/partners/{ours.pk}/import/", {"confirm": "1", "mode": "all"})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.first_name == "Ändrad"

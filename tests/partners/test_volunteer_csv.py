@@ -140,3 +140,125 @@ def test_export_reads_back_as_an_import_of_the_same_columns(alby, organisation):
     (row,) = report.rows
     assert row.ok, row.errors
     assert row.values["languages"] == {"sv", "fi"} and row.values["max_distance_km"] == 2.5
+
+
+def _export_text(organisation) -> str:
+    from config.csvsafe import csv_response
+
+    header, rows = volunteers_export(organisation)
+    return csv_response("x.csv", header, rows).content.decode("utf-8-sig")
+
+
+def test_export_writes_the_words_the_import_reads_not_codes(alby, organisation):
+    volunteer_make(
+        organisation=organisation,
+        first_name="Åke",
+        district=alby,
+        languages={"sv", "ti"},
+        skills={"groceries", "phone_friend"},
+        vetted=True,
+    )
+    header, *lines = _export_text(organisation).splitlines()
+    assert header.split(";")[:7] == [
+        "Förnamn",
+        "Efternamn",
+        "Telefon",
+        "Kommundel",
+        "Språk",
+        "Uppdrag",
+        "Kontrollerad",
+    ]
+    (line,) = lines
+    cells = line.split(";")
+    assert cells[4] == "svenska, tigrinja" and cells[5] == "Matinköp, Telefonvän"
+    assert cells[6] == "ja"
+    assert "groceries" not in line and "phone_friend" not in line
+
+
+def test_an_edited_export_updates_by_phone_and_the_dry_run_says_what_changes(alby, organisation):
+    district_make(name="Fittja", code="fittja")
+    ake = volunteer_make(
+        organisation=organisation,
+        first_name="Åke",
+        last_name="Ek",
+        district=alby,
+        languages={"sv"},
+        skills={"groceries"},
+        max_distance_km=2.5,
+    )
+    bo = volunteer_make(organisation=organisation, first_name="Bo", district=alby, languages={"sv"})
+    text = _export_text(organisation)
+    edited = []
+    for line in text.splitlines():
+        if line.startswith("Åke;"):
+            cells = line.split(";")
+            cells[3], cells[4], cells[7] = "Fittja", "svenska, finska", "4"
+            line = ";".join(cells)
+        edited.append(line)
+    edited.append("Cia;Berg;070-400 00 21;Alby;engelska;Apoteksärende;nej;3;1")
+    data = "\r\n".join(edited).encode("utf-8")
+
+    report = volunteers_check(data, organisation=organisation)
+    by_name = {row.values["first_name"]: row for row in report.rows}
+    assert all(row.ok for row in report.rows), [row.errors for row in report.rows]
+    assert by_name["Åke"].action == "update"
+    assert {field for field, _old, _new in by_name["Åke"].changes} == {
+        "district",
+        "languages",
+        "max_distance_km",
+    }
+    assert by_name["Bo"].action == "unchanged" and by_name["Cia"].action == "add"
+    assert (len(report.added), len(report.updated), len(report.unchanged)) == (1, 1, 1)
+    assert Volunteer.objects.filter(organisation=organisation).count() == 2  # a dry run
+
+    saved = volunteers_import(organisation=organisation, data=data, all_or_nothing=True)
+    assert saved == 2
+    ake.refresh_from_db()
+    bo_before = (bo.first_name, bo.languages, bo.max_distance_km)
+    bo.refresh_from_db()
+    assert ake.languages == {"sv", "fi"} and ake.max_distance_km == 4.0
+    assert ake.district.name == "Fittja" and ake.last_name == "Ek"
+    assert (bo.first_name, bo.languages, bo.max_distance_km) == bo_before
+    assert Volunteer.objects.get(first_name="Cia").skills == {"pharmacy"}
+    assert Volunteer.objects.filter(organisation=organisation).count() == 3
+
+
+def test_an_update_with_a_bad_row_saves_nothing_in_all_or_nothing_mode(alby, organisation):
+    ake = volunteer_make(organisation=organisation, first_name="Åke", languages={"sv"})
+    text = _export_text(organisation).replace("Åke;", "Åsa;") + "Bo;B;fel;Alby;sv;;ja;\r\n"
+    assert (
+        volunteers_import(organisation=organisation, data=text.encode(), all_or_nothing=True) == 0
+    )
+    ake.refresh_from_db()
+    assert ake.first_name == "Åke"
+
+
+def test_a_column_left_out_of_the_file_is_left_as_it_is(alby, organisation):
+    ake = volunteer_make(
+        organisation=organisation, phone=mobile(), languages={"sv"}, max_distance_km=9.0
+    )
+    data = f"Förnamn;Telefon;Språk\nÅke;{ake.phone};svenska, finska\n".encode()
+    (row,) = volunteers_check(data, organisation=organisation).rows
+    assert row.action == "update"
+    assert {field for field, _old, _new in row.changes} == {"first_name", "languages"}
+    volunteers_import(organisation=organisation, data=data, all_or_nothing=True)
+    ake.refresh_from_db()
+    assert ake.max_distance_km == 9.0 and ake.languages == {"sv", "fi"}
+
+
+def test_another_organisations_volunteer_is_not_taken_over(alby, organisation):
+    theirs = volunteer_make(organisation=organisation_make(name="Andra"), first_name="Eva")
+    data = f"Förnamn;Telefon;Språk\nEvelina;{theirs.phone};svenska\n".encode()
+    (row,) = volunteers_check(data, organisation=organisation).rows
+    assert kinds(row) == {"registered"}
+    assert volunteers_import(organisation=organisation, data=data, all_or_nothing=False) == 0
+    theirs.refresh_from_db()
+    assert theirs.first_name == "Eva"
+
+
+def test_a_formula_name_exports_quoted_and_reimports_unchanged(alby, organisation):
+    volunteer_make(organisation=organisation, first_name="=HYPERLINK(1)", last_name="+cmd")
+    text = _export_text(organisation)
+    assert ";'=HYPERLINK(1);'+cmd;" in ";" + text.splitlines()[1]
+    (row,) = volunteers_check(text.encode(), organisation=organisation).rows
+    assert row.ok and row.action == "unchanged", (row.errors, row.changes)
