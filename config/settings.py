@@ -85,6 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /livez, /readyz and /metrics for probers by address, before the Host
+    # header is checked or HTTPS is enforced (config/probes.py).
+    "config.probes.ProbeMiddleware",
+    "config.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, so it sees a lock-out flagged anywhere below and answers with the lock-out page.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it times the webhook views themselves (config/metrics.py).
+    "config.metrics.WebhookTimingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +198,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
 # A task still RUNNING this many seconds after it started is taken to be abandoned by a dead
 # worker and queued again by the periodic sweep.
 TASK_LEASE = envint("TASK_LEASE", 600)
+# Finished task rows (their arguments and tracebacks can name residents) are deleted by the
+# daily retention run this many days after they finished.
+TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
+# Each worker stamps a heartbeat row this often; /readyz fails its worker check when none is
+# newer than WORKER_HEARTBEAT_STALE seconds (notifications/health.py). READYZ_WORKER_REQUIRED
+# off makes the check report without failing, for a set-up whose web must stay in rotation
+# while workers are down.
+WORKER_HEARTBEAT_INTERVAL = float(os.getenv("WORKER_HEARTBEAT_INTERVAL", "10"))
+WORKER_HEARTBEAT_STALE = float(os.getenv("WORKER_HEARTBEAT_STALE", "60"))
+READYZ_WORKER_REQUIRED = envbool("READYZ_WORKER_REQUIRED", "True")
+# Probes and metrics (config/probes.py, config/metrics.py): clients in these networks reach
+# /livez, /readyz and /metrics by any Host; /metrics elsewhere needs METRICS_TOKEN as Bearer.
+PROBE_NETWORKS = envlist("PROBE_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
 
 # Cache: Redis when configured (shared by every process, so login throttling holds across
 # them), else per-process memory, and for the login counts a table in the database (created
@@ -364,7 +384,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -408,6 +428,26 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+# LOG_FORMAT=json: one JSON object a line, each with the request id of the request it was
+# written for (config/requestid.py), for a log collector. The mask runs first either way.
+LOG_FORMAT = os.getenv("LOG_FORMAT", "plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "config.requestid.JsonFormatter"}
+    LOGGING["filters"]["request_id"] = {"()": "config.requestid.RequestIdFilter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["handlers"]["console"]["filters"].append("request_id")
+
+# Error reports to Sentry, GlitchTip or self-hosted Sentry when SENTRY_DSN is set; every
+# event goes through the log mask before it leaves (config/requestid.py).
+SENTRY_DSN = os.getenv("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.requestid import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.getenv("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.getenv("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 # The console SMS backend prints who a message went to (masked) and its length; the text
 # itself (names, addresses) only with SMS_CONSOLE_SHOW_BODIES=1, on a developer's machine.
 SMS_CONSOLE_SHOW_BODIES = envbool("SMS_CONSOLE_SHOW_BODIES")

@@ -4,11 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import oidc, twofactor, views
+from . import metrics, oidc, probes, twofactor, views
 from .login import LoginView, PasswordResetView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("livez", probes.livez, name="livez"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("login/", LoginView.as_view(), name="login"),
     path("login/verify/", twofactor.login_verify, name="login_verify"),
     path("login/two-factor/", twofactor.two_factor_setup, name="two_factor_setup"),

@@ -43,6 +43,12 @@ class HelpdeskConfig(AppConfig):
 
         simulator_contacts_register(resident_phones)
 
+        from config.metrics import DATABASE_REGISTRY
+
+        from .metrics import MatchingCollector
+
+        DATABASE_REGISTRY.register(MatchingCollector())
+
 
 def resident_phones() -> list[tuple[str, str, str]]:
     """Residents with a phone, for the SMS phone simulator."""

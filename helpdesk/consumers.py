@@ -17,6 +17,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from config.metrics import BOARD_SOCKETS
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
 
 from .access import Viewer, card_for, viewer_of
@@ -75,6 +76,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         # Events that arrive while a snapshot is being read wait for it (see send_snapshot).
         self.held: list[dict] | None = None
         await self.accept()
+        BOARD_SOCKETS.inc()
+        self.counted = True
         # Every socket follows the whole stream, through the process's hub, so it can see
         # gaps; a coordinator's socket forwards only its organisations' events (filtered
         # here, never in the browser).
@@ -83,6 +86,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.send_snapshot()
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            BOARD_SOCKETS.dec()
+            self.counted = False
         board_hub().leave(self)
         if getattr(self, "gap_task", None):
             self.gap_task.cancel()

@@ -11,6 +11,7 @@ the figures are the same before and after.
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django_tasks import task
+from prometheus_client import Counter
 
 from notifications.models import Message
 
@@ -27,6 +29,12 @@ from .models import AccessLog, HelpRequest, Resident
 from .privacy_erasure import resident_erase
 
 CLOSED = (HelpRequest.Status.DONE, HelpRequest.Status.CANCELLED)
+
+log = logging.getLogger(__name__)
+RETENTION_RUNS = Counter("samhjalp_retention_runs", "Daily retention runs.")
+RETENTION_DONE = Counter(
+    "samhjalp_retention", "What the retention runs removed, by what.", ["what"]
+)
 
 
 def access_log_record(
@@ -216,13 +224,31 @@ def anonymise_schedule_ensure(*, now: dt.datetime | None = None) -> bool:
 
 
 def retention_run() -> tuple[int, int]:
-    """Anonymise what is due and prune the board's outbox (its cards name residents), then
-    book tomorrow's run (never a second one). Returns (residents anonymised, events pruned)."""
+    """Anonymise what is due, prune the board's outbox (its cards name residents) and the
+    finished task rows (their arguments can), then book tomorrow's run (never a second one).
+    Returns (residents anonymised, events pruned); the log line and the metrics say it all."""
+    from notifications.health import worker_beats_prune
+    from notifications.sweep import task_results_prune
+
     from .realtime import board_events_prune
 
     anonymised = anonymise_due()
     pruned = board_events_prune()
+    tasks = task_results_prune()
+    beats = worker_beats_prune()
     anonymise_schedule_ensure()
+    RETENTION_RUNS.inc()
+    RETENTION_DONE.labels(what="residents_anonymised").inc(anonymised)
+    RETENTION_DONE.labels(what="board_events_pruned").inc(pruned)
+    RETENTION_DONE.labels(what="task_results_pruned").inc(tasks)
+    log.info(
+        "retention run: %d residents anonymised, %d board events, %d task results and "
+        "%d worker heartbeats pruned",
+        anonymised,
+        pruned,
+        tasks,
+        beats,
+    )
     return anonymised, pruned
 
 

@@ -123,3 +123,16 @@ class SweepSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per background worker process, stamped every WORKER_HEARTBEAT_INTERVAL seconds
+    while it runs (notifications.health). `/readyz` and `/metrics` read the newest beat: a
+    worker that stopped, hung or lost the database stops beating."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

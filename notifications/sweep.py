@@ -15,10 +15,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from prometheus_client import Counter
 
 from .models import Message, SweepSchedule
 
 log = logging.getLogger(__name__)
+
+SWEEP_RUNS = Counter("samhjalp_sms_sweep_runs", "SMS sweeps run.")
+SWEEP_REQUEUED = Counter(
+    "samhjalp_sms_sweep_requeued",
+    "Rows the SMS sweep put back: sending, queued, inbound, tasks (abandoned background tasks).",
+    ["kind"],
+)
+TASK_RESULTS_PRUNED = Counter(
+    "samhjalp_task_results_pruned", "Finished background task rows deleted by retention."
+)
 
 SCHEDULE_NAME = "sms_sweep"
 LEASE_SECONDS = 120
@@ -78,8 +89,13 @@ def sms_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 counts["inbound"] += 1
 
     counts["tasks"] = tasks_requeue_abandoned(now=now)
+    SWEEP_RUNS.inc()
+    for kind, count in counts.items():
+        SWEEP_REQUEUED.labels(kind=kind).inc(count)
     if any(counts.values()):
         log.warning("sms sweep re-enqueued %s", counts)
+    else:
+        log.info("sms sweep found nothing stuck")
     return counts
 
 
@@ -106,6 +122,19 @@ def tasks_requeue_abandoned(*, now: datetime | None = None) -> int:
             log.warning("task %s (%s) abandoned since %s: queued again", pk, task_path, started_at)
             requeued += 1
     return requeued
+
+
+def task_results_prune(*, now: datetime | None = None) -> int:
+    """Delete finished background task rows older than TASK_RESULTS_KEEP_DAYS: their
+    arguments, return values and tracebacks can name residents. Waiting and running tasks are
+    never touched. What django-tasks-db's prune_db_task_results does, for the daily run."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    keep = timedelta(days=int(getattr(settings, "TASK_RESULTS_KEEP_DAYS", 14)))
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=now - keep).delete()
+    TASK_RESULTS_PRUNED.inc(deleted)
+    return deleted
 
 
 def sweep_schedule_ensure(*, now: datetime | None = None) -> bool:

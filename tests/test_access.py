@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"/login/", "/healthz", "/i18n/setlang/"}
+PUBLIC = {"/login/", "/healthz", "/livez", "/readyz", "/metrics", "/i18n/setlang/"}
 # Signing in: password reset, and single sign-on (404 unless OIDC is configured).
 PUBLIC |= {"/password-reset/", "/password-reset/sent/", "/password-reset/done/"}
 PUBLIC |= {"/oidc/callback/", "/oidc/authenticate/"}

@@ -13,6 +13,8 @@ import time
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from notifications.health import Heartbeat
+
 log = logging.getLogger(__name__)
 
 FIRST_WAIT = 0.5
@@ -25,6 +27,15 @@ class Command(DbWorkerCommand):
     help = "Run the background worker; rides out database outages instead of exiting."
 
     def handle(self, *args, **options) -> None:
+        # The heartbeat beats beside the library's loop (notifications.health), for /readyz.
+        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat.start()
+        try:
+            return self.handle_until_stopped(*args, **options)
+        finally:
+            heartbeat.stop()
+
+    def handle_until_stopped(self, *args, **options) -> None:
         wait = FIRST_WAIT
         while True:
             started = time.monotonic()

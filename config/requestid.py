@@ -1,0 +1,106 @@
+"""A request id on every log line and error report, JSON log lines, and Sentry with the mask.
+
+RequestIdMiddleware takes the proxy's X-Request-ID (nginx's $request_id) when it is a plain
+token, else makes one, keeps it for the request's log lines and sends it back in the
+response, so one id joins the proxy's access log, our lines and an error report.
+
+sentry_init sends error reports only after before_send has run every string of the event
+(message, exception values, stack-frame variables, breadcrumbs, request data) through
+config.logging's personal_data_mask: a phone number never leaves the machine.
+"""
+
+import contextvars
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from .logging import personal_data_mask
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+ACCEPTED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = request.headers.get("X-Request-ID", "")
+        rid = sent if ACCEPTED_ID.fullmatch(sent) else uuid.uuid4().hex
+        request.request_id = rid
+        token = request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, request id, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "") or request_id.get(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def event_mask(value: Any) -> Any:
+    """`value` with every string in it, keys too, masked; structure kept."""
+    if isinstance(value, str):
+        return personal_data_mask(value)
+    if isinstance(value, dict):
+        return {event_mask(k): event_mask(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(event_mask(v) for v in value)
+    return value
+
+
+def before_send(event: dict, hint: dict) -> dict:
+    masked = event_mask(event)
+    rid = request_id.get()
+    if rid:
+        masked.setdefault("tags", {})["request_id"] = rid
+    return masked
+
+
+def sentry_init(*, dsn: str, environment: str = "production", **options: Any) -> None:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import LoggingIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        # No user names, addresses or cookies: the events are about the code.
+        send_default_pii=False,
+        before_send=before_send,
+        before_send_transaction=before_send,
+        before_breadcrumb=lambda crumb, hint: event_mask(crumb),
+        integrations=[
+            DjangoIntegration(),
+            LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),
+        ],
+        **options,
+    )
