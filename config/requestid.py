@@ -44,7 +44,11 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
+        # Django's own request lines ("Not Found: ...") are written after the middleware has
+        # returned, with the request attached.
+        record.request_id = getattr(getattr(record, "request", None), "request_id", "") or (
+            request_id.get()
+        )
         return True
 
 
@@ -73,12 +77,23 @@ def event_mask(value: Any) -> Any:
     if isinstance(value, dict):
         return {event_mask(k): event_mask(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(event_mask(v) for v in value)
+        return [event_mask(v) for v in value]
+    if isinstance(value, bytes):
+        return personal_data_mask(value.decode("utf-8", "replace"))
+    if hasattr(value, "value") and hasattr(value, "metadata"):
+        # sentry-sdk's AnnotatedValue (a value it trimmed): keep what it says, masked.
+        value.value = event_mask(value.value)
     return value
 
 
-def before_send(event: dict, hint: dict) -> dict:
-    masked = event_mask(event)
+def before_send(event: dict, hint: dict) -> dict | None:
+    # sentry-sdk sends the event unchanged when this raises, so an event that cannot be
+    # masked is dropped instead: an unreported error is better than a leaked number.
+    try:
+        masked = event_mask(event)
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).exception("an error report could not be masked: dropped")
+        return None
     rid = request_id.get()
     if rid:
         masked.setdefault("tags", {})["request_id"] = rid
@@ -93,11 +108,10 @@ def sentry_init(*, dsn: str, environment: str = "production", **options: Any) ->
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
-        # No user names, addresses or cookies: the events are about the code.
-        send_default_pii=False,
+        # sentry-sdk's default sends no user names, addresses or cookies; left so on purpose.
         before_send=before_send,
         before_send_transaction=before_send,
-        before_breadcrumb=lambda crumb, hint: event_mask(crumb),
+        before_breadcrumb=before_send,
         integrations=[
             DjangoIntegration(),
             LoggingIntegration(level=logging.INFO, event_level=logging.ERROR),
