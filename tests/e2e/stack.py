@@ -34,6 +34,8 @@ class Stack:
     port: int = 0
     processes: list = field(default_factory=list)
     extra_env: dict = field(default_factory=dict)
+    # The tree the processes run from (tests/deploy runs a released checkout).
+    root: Path = ROOT
 
     @property
     def base(self) -> str:
@@ -55,7 +57,7 @@ class Stack:
     def manage(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             check=True,
             capture_output=True,
@@ -76,7 +78,7 @@ class Stack:
             self.web_process(),
             subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--interval", "0.5"],
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=self.log,
                 stderr=subprocess.STDOUT,
@@ -97,7 +99,7 @@ class Stack:
                 str(port or self.port),
             ]
             + ["config.asgi:application"],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
