@@ -52,6 +52,14 @@ WEBHOOK_SECONDS = Histogram(
 )
 WEBHOOK_PREFIXES = ("/sms/inbound/", "/sms/status/", "/voice/")
 
+if os.getenv("PROMETHEUS_MULTIPROC_DIR"):
+    import atexit
+
+    from prometheus_client import multiprocess
+
+    # A process that ends takes its open sockets with it (the "livesum" gauge).
+    atexit.register(multiprocess.mark_process_dead, os.getpid())
+
 
 def metrics_text() -> bytes:
     if os.getenv("PROMETHEUS_MULTIPROC_DIR"):

@@ -190,3 +190,78 @@ def test_only_probers_or_the_token_read_metrics(client, settings):
     )
     assert ok.status_code == 200
     assert b"samhjalp_sms_messages" in ok.content or b"samhjalp_task_queue_depth" in ok.content
+
+
+def test_the_grafana_dashboard_reads_only_metrics_we_expose(client):
+    import json
+    import re
+    from pathlib import Path
+
+    dashboard = json.loads(
+        (Path(__file__).resolve().parents[2] / "deploy/grafana/samhjalp.json").read_text()
+    )
+    asked = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"samhjalp_\w+", target["expr"])
+    }
+    exposed = {name for name, _labels in scrape(client)}
+    # Label-less families without samples yet (no SMS, no failures) still show in HELP lines.
+    exposed |= set(re.findall(r"# TYPE (samhjalp_\w+)", client.get("/metrics").content.decode()))
+    exposed |= {f"{name}_total" for name in exposed} | {f"{name}_bucket" for name in exposed}
+    assert asked and asked <= exposed, asked - exposed
+
+
+def test_processes_sum_their_figures_in_multiprocess_mode(tmp_path):
+    """Two daphne-like processes with a board socket each: a scrape through a third process
+    says two, and once they end, none."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        LOG_LEVEL="WARNING",
+    )
+    root = Path(__file__).resolve().parents[2]
+    setup = "import django; django.setup(); from config import metrics; "
+    holder = setup + "metrics.BOARD_SOCKETS.inc(); print('open', flush=True); input()"
+    holders = [
+        subprocess.Popen(
+            [sys.executable, "-c", holder],
+            cwd=root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+
+    def sockets() -> float:
+        code = setup + (
+            "from prometheus_client import CollectorRegistry, generate_latest, multiprocess; "
+            "r = CollectorRegistry(); multiprocess.MultiProcessCollector(r); "
+            "print(generate_latest(r).decode())"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+        ).stdout
+        for family in text_string_to_metric_families(out):
+            if family.name == "samhjalp_board_sockets_open":
+                return family.samples[0].value
+        return 0.0
+
+    try:
+        for holder_process in holders:
+            assert holder_process.stdout.readline().strip() == "open"
+        assert sockets() == 2
+    finally:
+        for holder_process in holders:
+            holder_process.communicate("\n", timeout=30)
+    assert sockets() == 0

@@ -164,3 +164,12 @@ def test_a_real_worker_beats_and_readyz_names_it_when_it_is_stopped(tmp_path):
                 process.terminate()
                 process.wait(timeout=10)
         log.close()
+
+
+@pytest.mark.redis
+def test_readyz_checks_a_configured_redis_that_answers(client, settings):
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    settings.READYZ_WORKER_REQUIRED = False
+    body = client.get("/readyz").json()
+    assert body["checks"]["redis"]["status"] == "ok"
+    assert body["failing"] == []
