@@ -14,12 +14,11 @@ from django_tasks import task
 from matching.priority import helprequest_priority
 
 from .models import Callback, HelpRequest, TimelineEvent
-from .offers import helprequest_match_enqueue
+from .offers import helprequest_done, helprequest_match_enqueue
 from .realtime import BoardEventKind, board_publish
 from .safety import referral_route
 from .services import (
     helprequest_create,
-    helprequest_transition,
     timeline_record,
 )
 
@@ -117,13 +116,18 @@ def callback_complete(*, callback: Callback, user: AbstractBaseUser, outcome: st
 def _request_close(callback: Callback, user: AbstractBaseUser) -> None:
     """The call is made: its request is done, and a recurring check-in gets its next one.
     The request may have been cancelled or closed while the operator was on the phone; the
-    call's outcome is kept all the same, and a series that was cancelled is not continued."""
+    call's outcome is kept all the same, and a series that was cancelled is not continued.
+    A request out with volunteers, or one a volunteer holds, stays open for them."""
     request = HelpRequest.objects.select_for_update().get(pk=callback.request_id)
     if not request.is_open:
         return
     if callback.repeat_every_days:
         callback_next_create(callback=callback, actor=user)
-    helprequest_transition(request=request, to=HelpRequest.Status.DONE, actor=user)
+    if request.status not in (HelpRequest.Status.NEW, HelpRequest.Status.ESCALATED):
+        # Volunteers are asked or one holds the task: the call does not end it behind their
+        # backs (and an offered request cannot be done).
+        return
+    helprequest_done(request=request, actor=user)
 
 
 def callback_next_create(*, callback: Callback, actor: AbstractBaseUser | None) -> Callback:

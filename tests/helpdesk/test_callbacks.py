@@ -164,3 +164,59 @@ def test_a_card_says_what_the_caller_needs_before_the_call(
     assert "Ring efter 14, lämna aldrig röstmeddelande" in card(with_note)
     assert warning in card(without_note)
     assert warning not in card(plain)
+
+
+def test_a_call_made_does_not_end_a_task_a_volunteer_holds(operator):
+    """A resident who asked to be called while a volunteer holds their request: the call is
+    logged, and the task stays the volunteer's to finish (and to be thanked for)."""
+    from helpdesk.offers import helprequest_assign
+    from notifications.models import Message
+    from tests.factories import volunteer_make
+
+    callback = callback_make()
+    request = callback.request
+    volunteer = volunteer_make()
+    offer = helprequest_assign(request=request, volunteer=volunteer)
+    sent = Message.objects.filter(phone=str(volunteer.phone)).count()
+    assert callback_claim(callback=callback, user=operator)
+    callback_complete(callback=Callback.objects.get(pk=callback.pk), user=operator, outcome="Ok")
+
+    request.refresh_from_db()
+    offer.refresh_from_db()
+    assert request.status == HelpRequest.Status.ASSIGNED
+    assert offer.status == offer.Status.ACCEPTED
+    assert Message.objects.filter(phone=str(volunteer.phone)).count() == sent
+    assert Callback.objects.get(pk=callback.pk).done_at is not None
+
+
+def test_a_call_made_leaves_a_request_out_with_volunteers_open(operator):
+    """The call is logged (it used to fail: an offered request cannot be done); the
+    volunteers asked keep their offers."""
+    from helpdesk.offers import offers_send
+    from matching.models import Offer
+    from tests.factories import volunteer_make
+
+    callback = callback_make()
+    request = callback.request
+    request.task_text = "Ring och handla"
+    request.save(update_fields=["task_text"])
+    offers_send(request=request, volunteers=[volunteer_make()])
+    assert callback_claim(callback=callback, user=operator)
+    callback_complete(callback=Callback.objects.get(pk=callback.pk), user=operator, outcome="Ok")
+
+    request.refresh_from_db()
+    assert request.status == HelpRequest.Status.OFFERED
+    assert request.offers.filter(status=Offer.Status.PENDING).count() == 1
+    assert Callback.objects.get(pk=callback.pk).done_at is not None
+
+
+def test_a_call_made_on_an_escalated_request_closes_it(operator):
+    callback = callback_make()
+    request = callback.request
+    from helpdesk.services import helprequest_transition
+
+    helprequest_transition(request=request, to=HelpRequest.Status.ESCALATED)
+    assert callback_claim(callback=callback, user=operator)
+    callback_complete(callback=Callback.objects.get(pk=callback.pk), user=operator, outcome="Ok")
+    request.refresh_from_db()
+    assert request.status == HelpRequest.Status.DONE
