@@ -54,5 +54,5 @@ def resident_phones() -> list[tuple[str, str, str]]:
     """Residents with a phone, for the SMS phone simulator."""
     from .models import Resident
 
-    residents = Resident.objects.exclude(phone=None).exclude(phone="").order_by("name")[:60]
+    residents = Resident.objects.exclude(phone=None).exclude(phone="").order_by("name")
     return [(str(r.phone), r.name or str(r.phone), "resident") for r in residents]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -70,4 +71,5 @@ def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    return redirect("callbacks")
+    # Back at the card, not at the top of a long queue (a done card's place is its neighbours').
+    return redirect(reverse("callbacks") + f"#callback-{callback.pk}")

@@ -3,12 +3,14 @@ screen readers through their <title> and the table printed beside each chart."""
 
 import datetime as dt
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    # The same figure, in the same locale, as the table printed beside the chart ("0,93").
+    return str(formats.localize(value))
 
 
 def bar_chart_svg(

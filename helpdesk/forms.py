@@ -1,11 +1,14 @@
+import datetime
 import uuid
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from languages import language_choices
+from matching.kinds import kind_phrase, kind_urgency
 from matching.models import Organisation
 from notifications.phones import phone_normalise
 
@@ -13,6 +16,43 @@ from .models import District, HelpRequest
 from .safety import danger_read
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# The time window as the caller says it; "a time" opens the two pickers.
+WHEN_CHOICES = [
+    ("", _("Any time")),
+    ("today", _("Today")),
+    ("tomorrow", _("Tomorrow")),
+    ("week", _("This week")),
+    ("time", _("A time")),
+]
+
+
+def window_for(when: str, now: datetime.datetime | None = None) -> tuple:
+    """The window a quick choice stands for, in local time: today from now until 20:00,
+    tomorrow 08:00-20:00, this week from now until Sunday 20:00."""
+    now = timezone.localtime(now)
+    evening = now.replace(hour=20, minute=0, second=0, microsecond=0)
+    if when == "today":
+        return now, max(evening, now + datetime.timedelta(hours=1))
+    if when == "tomorrow":
+        morning = now.replace(hour=8, minute=0, second=0, microsecond=0)
+        return morning + datetime.timedelta(days=1), evening + datetime.timedelta(days=1)
+    if when == "week":
+        sunday = evening + datetime.timedelta(days=6 - now.weekday())
+        return now, max(sunday, now + datetime.timedelta(hours=1))
+    return None, None
+
+
+class KindSelect(forms.Select):
+    """Each kind carries its phrase and default urgency: intake.js fills in the task and the
+    urgency from them, so a plain request needs no typing beyond the kind."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["data-phrase"] = kind_phrase(value)
+            option["attrs"]["data-urgency"] = kind_urgency(value)
+        return option
 
 
 # Kinds the support line handles itself: no task for a volunteer to read.
@@ -59,7 +99,10 @@ class IntakeForm(forms.Form):
     lives_alone = forms.BooleanField(label=_("Lives alone"), required=False)
     chronic_illness = forms.BooleanField(label=_("Chronic illness"), required=False)
     no_internet = forms.BooleanField(label=_("No internet"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of help"), choices=kind_choices)
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=kind_choices, widget=KindSelect)
+    when = forms.ChoiceField(
+        label=_("When"), choices=WHEN_CHOICES, required=False, initial="", widget=forms.RadioSelect
+    )
     urgency = forms.TypedChoiceField(
         label=_("Urgency"),
         choices=HelpRequest.Urgency.choices,
@@ -112,6 +155,8 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("when") in ("today", "tomorrow", "week"):
+            data["window_start"], data["window_end"] = window_for(data["when"])
         start, end = data.get("window_start"), data.get("window_end")
         if start and end and end <= start:
             self.add_error("window_end", _("The window must end after it starts."))

@@ -6,15 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
 from languages import language_choices
 from matching.models import Offer, Organisation, Volunteer
-from matching.search import candidates_rank
+from matching.search import candidates_rank, language_name
 from notifications.models import Message
 
 from . import actions
@@ -133,6 +133,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = []
     if view.may(Field.CANDIDATES) and help_request.is_open:
         candidates = candidates_rank(request=help_request, limit=20)
+    # Same names are told apart on the page by organisation, home district and a short id.
+    districts = dict(
+        Volunteer.objects.filter(pk__in=[c.volunteer_id for c in candidates]).values_list(
+            "pk", "district__name"
+        )
+    )
+    for candidate in candidates:
+        candidate.district = districts.get(candidate.volunteer_id) or ""
     offers = list(help_request.offers.select_related("volunteer__organisation"))
     volunteer_organisations = {o.volunteer_id: o.volunteer.organisation_id for o in offers}
     assigned = help_request.assigned_volunteer
@@ -153,8 +161,23 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "token": uuid.uuid4(),
         "resident_form": resident_form_for(help_request) if is_operator else None,
+        "language_label": language_name(help_request.language),
+        **resident_text_direction(help_request.language),
     }
     return render(request, "helpdesk/request.html", context)
+
+
+def resident_text_direction(code: str) -> dict:
+    """The resident's language and its direction, for what they wrote and what we write them
+    (Arabic reads right to left); lang is set only where it differs from the page's."""
+    try:
+        bidi = get_language_info(code)["bidi"]
+    except KeyError:
+        bidi = False
+    return {
+        "resident_lang": "" if code == get_language() else code,
+        "resident_dir": "rtl" if bidi else "auto",
+    }
 
 
 def resident_form_for(help_request: HelpRequest) -> ResidentDetailsForm | None:

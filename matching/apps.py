@@ -22,5 +22,7 @@ def volunteer_phones() -> list[tuple[str, str, str]]:
     """Volunteers, for the SMS phone simulator."""
     from .models import Volunteer
 
-    volunteers = Volunteer.objects.select_related("organisation").order_by("first_name")[:60]
+    volunteers = Volunteer.objects.select_related("organisation").order_by(
+        "first_name", "last_name", "pk"
+    )
     return [(str(v.phone), f"{v} · {v.organisation}", "volunteer") for v in volunteers]

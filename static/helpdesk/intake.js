@@ -7,13 +7,16 @@
   var phone = form.elements.phone, out = document.getElementById("lookup-result");
   var requestUrl = form.dataset.requestUrl.replace(/0\/$/, "");
   var timer = null, last = "";
+  var details = document.getElementById("resident-fields");
 
   function list(title, rows, cls) {
     if (!rows.length) return null;
-    var box = document.createElement("div");
+    // Earlier requests fold away (one Tab stop); open ones stay in view, to stop a duplicate.
+    var folded = cls === "history";
+    var box = document.createElement(folded ? "details" : "div");
     box.className = cls;
-    var h = document.createElement("strong");
-    h.textContent = title;
+    var h = document.createElement(folded ? "summary" : "strong");
+    h.textContent = title + (folded ? " (" + rows.length + ")" : "");
     box.appendChild(h);
     var ul = document.createElement("ul");
     rows.forEach(function (r) {
@@ -41,6 +44,8 @@
     }
     var r = data.resident;
     p.textContent = out.dataset.found + ": " + (r.name || data.display);
+    // Known: their details are filled in below and folded away, one Tab stop instead of ten.
+    if (details) details.open = false;
     if (data.open_referral) {
       var alarm = document.createElement("p");
       alarm.className = "warning referral-warning";
@@ -95,6 +100,36 @@
     kind.addEventListener("change", concernShow);
     concernShow();
   }
+  // The kind fills in the task (its phrase, for the operator to change) and its urgency,
+  // unless the operator has already written or chosen something else.
+  var task = form.elements.task_text, urgency = form.elements.urgency, filled = "";
+  var urgencyTouched = false;
+  urgency.addEventListener("change", function () { urgencyTouched = true; });
+  kind.addEventListener("change", function () {
+    var option = kind.options[kind.selectedIndex];
+    if (!option || !option.dataset.phrase) return;
+    if (!task.value.trim() || task.value === filled) task.value = filled = option.dataset.phrase;
+    if (!urgencyTouched) urgency.value = option.dataset.urgency;
+  });
+  // The time window: quick choices; the two pickers only behind "a time".
+  var pickers = document.getElementById("window-pickers");
+  function pickersShow() {
+    var chosen = form.querySelector("input[name=when]:checked");
+    pickers.hidden = !(chosen && chosen.value === "time");
+  }
+  if (form.elements.window_start.value || form.elements.window_end.value) {
+    form.querySelector("input[name=when][value=time]").checked = true;
+  }
+  form.querySelectorAll("input[name=when]").forEach(function (radio) {
+    radio.addEventListener("change", pickersShow);
+  });
+  pickersShow();
+  // Ctrl+Enter saves from any field but the number (Enter there only looks the caller up).
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.target === phone) return;
+    event.preventDefault();
+    form.requestSubmit(document.getElementById("intake-save"));
+  });
   // One submit: the token makes a second one harmless anyway, this saves the round trip.
   form.addEventListener("submit", function () {
     setTimeout(function () { document.getElementById("intake-save").disabled = true; }, 0);

@@ -71,10 +71,37 @@ def test_simulated_texts_are_signed_with_the_configured_token(operator_client, c
 
 
 @pytest.mark.django_db
-def test_only_known_phones_can_be_played(operator_client, console):
-    response = operator_client.post("/sms/simulator/send/", {"phone": "+46701740699", "body": "x"})
+def test_only_valid_numbers_can_be_played(operator_client, console):
+    response = operator_client.post("/sms/simulator/send/", {"phone": "12", "body": "x"})
     assert response.status_code == 400
     assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_number_can_be_opened_and_texts_in(operator_client, console):
+    page = operator_client.get("/sms/simulator/", {"phone": "070-174 06 98"}).content.decode()
+    assert 'value="+46701740698"' in page
+    response = operator_client.post(
+        "/sms/simulator/send/", {"phone": "+46701740698", "body": "hej"}
+    )
+    assert response.status_code == 302
+    assert Message.objects.filter(phone="+46701740698", direction="in").exists()
+
+
+@pytest.mark.django_db
+def test_every_phone_is_listed_in_pages_and_found_by_name_or_number(operator_client, console):
+    from helpdesk.models import Resident
+
+    for i in range(120):
+        Resident.objects.create(phone=f"+4670174{i:04d}", name=f"Person {i:03d}")
+    first = operator_client.get("/sms/simulator/").content.decode()
+    assert "Person 000" in first and "Person 119" not in first
+    last = operator_client.get("/sms/simulator/", {"page": 3}).content.decode()
+    assert "Person 119" in last
+    by_number = operator_client.get("/sms/simulator/", {"q": "070-1740 119"}).content.decode()
+    assert "Person 119" in by_number and "Person 118" not in by_number
+    by_name = operator_client.get("/sms/simulator/", {"q": "person 07"}).content.decode()
+    assert "Person 070" in by_name and "Person 100" not in by_name
 
 
 @pytest.mark.django_db
