@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import languages
+from matching import kinds
 from notifications.keywords import HELP, keyword_parse
 
 from .languages import phrases_fold, text_fold, text_has_any
@@ -24,9 +25,6 @@ from .models import HelpRequest
 from .safety import text_needs_operator, text_signals_danger
 
 Kind = HelpRequest.Kind
-
-# Read in this order: a text naming several needs gets the first (the others are noted).
-KINDS_READ = (Kind.PHARMACY, Kind.GROCERIES, Kind.TRANSPORT, Kind.PHONE_FRIEND, Kind.CALLBACK)
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ class PackWords:
 
 
 @functools.cache
-def _pack_words(version: int) -> PackWords:
+def _pack_words(pack_version: int, kinds_version: int) -> PackWords:
     packs = languages.packs()
 
     def fold(field: str) -> tuple[str, ...]:
@@ -66,7 +64,8 @@ def _pack_words(version: int) -> PackWords:
     return PackWords(
         kinds=tuple(
             (kind, phrases_fold([w for p in packs for w in p.need_phrases.get(kind, ())]))
-            for kind in KINDS_READ
+            # In the registry's order: a text naming several needs gets the first.
+            for kind in kinds.kinds_read()
         ),
         cancel=fold("cancel_words"),
         thanks=fold("thanks_words"),
@@ -85,7 +84,7 @@ def _pack_words(version: int) -> PackWords:
 
 
 def pack_words() -> PackWords:
-    return _pack_words(languages.registry_version())
+    return _pack_words(languages.registry_version(), kinds.kinds_version())
 
 
 # A clock time, in the folded text (so "14:30" reads "14 30" and "٢" reads "2").

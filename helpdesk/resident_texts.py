@@ -7,9 +7,10 @@ texts exactly as the parser in helpdesk.resident_sms reads them.
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 import languages
+from matching import kinds
 
 from .languages import language_known
 from .models import HelpRequest
@@ -22,16 +23,6 @@ def cancel_word(language: str) -> str:
     return languages.pack(language_known(language)).cancel_word
 
 
-KIND_PHRASES = {
-    HelpRequest.Kind.GROCERIES: pgettext_lazy("resident sms", "shopping"),
-    HelpRequest.Kind.PHARMACY: pgettext_lazy("resident sms", "pharmacy pick-up"),
-    HelpRequest.Kind.CALLBACK: pgettext_lazy("resident sms", "a phone call"),
-    HelpRequest.Kind.PHONE_FRIEND: pgettext_lazy("resident sms", "someone to talk to"),
-    HelpRequest.Kind.TRANSPORT: pgettext_lazy("resident sms", "a ride"),
-    HelpRequest.Kind.ERRAND: pgettext_lazy("resident sms", "an errand"),
-}
-
-
 def _in(language: str, build) -> str:
     with translation.override(language_known(language)):
         return str(build())
@@ -42,7 +33,7 @@ def text_request_created(request: HelpRequest, *, matching: bool) -> str:
         params = {
             "code": request.code,
             "cancel": cancel_word(request.language),
-            "kind": KIND_PHRASES.get(request.kind, ""),
+            "kind": kinds.kind_resident_phrase(request.kind),
         }
         if matching:
             text = _(

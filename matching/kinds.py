@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # HelpRequest.Urgency's values; the enum lives with the model, these are its numbers.
 URGENCY_LOW, URGENCY_NORMAL, URGENCY_URGENT = 0, 1, 2
@@ -50,6 +51,13 @@ class TaskKind:
     # What a volunteer reads in an offer ("Samhjälp #4821: <phrase>, ..."); the label if
     # not given.
     offer_phrase: str | Promise | None = None
+    # What the resident reads of it in their confirmation ("we will find someone for
+    # <phrase>"); nothing is named when not given.
+    resident_phrase: str | Promise | None = None
+    # Where it comes when a resident's text is read for its need (lower first: a text naming
+    # several needs gets the first); None: never read from a text. The words are the language
+    # packs' need phrases for its code.
+    read_rank: int | None = 100
 
     @property
     def name(self) -> str:
@@ -67,19 +75,29 @@ class TaskKind:
 
 
 _KINDS: dict[str, TaskKind] = {}
+_version = 0
 
 
 def kind_register(kind: TaskKind) -> TaskKind:
+    global _version
     if kind.code in _KINDS:
         raise ValueError(f"task kind {kind.code!r} is registered already")
     if len(kind.code) > KIND_MAX_LENGTH:
         raise ValueError(f"task kind code {kind.code!r} is longer than {KIND_MAX_LENGTH}")
     _KINDS[kind.code] = kind
+    _version += 1
     return kind
 
 
 def kind_unregister(code: str) -> None:
-    _KINDS.pop(code, None)
+    global _version
+    if _KINDS.pop(code, None) is not None:
+        _version += 1
+
+
+def kinds_version() -> int:
+    """Counts registrations, so tables built from the registry know when to build again."""
+    return _version
 
 
 @contextmanager
@@ -110,6 +128,18 @@ def kind_urgency(code: str) -> int:
 
 def kinds_all() -> list[TaskKind]:
     return list(_KINDS.values())
+
+
+def kinds_read() -> tuple[str, ...]:
+    """The kinds a resident's text is read for, in the order they are tried."""
+    ranked = [k for k in _KINDS.values() if k.read_rank is not None]
+    return tuple(k.code for k in sorted(ranked, key=lambda k: k.read_rank))
+
+
+def kind_resident_phrase(code: str) -> str:
+    """What a resident reads of this kind, in the active language ("" when nothing)."""
+    kind = kind_get(code)
+    return str(kind.resident_phrase) if kind and kind.resident_phrase else ""
 
 
 def kind_choices() -> list[tuple[str, str | Promise]]:
@@ -225,24 +255,63 @@ VOLUNTEER_KINDS = KindSet(lambda k: k.for_volunteers)
 
 
 for _kind in (
-    TaskKind("groceries", _("Groceries"), skill="groceries", home_visit=True),
-    TaskKind("pharmacy", _("Pharmacy pick-up"), skill="pharmacy", home_visit=True),
-    TaskKind("errand", _("Errand"), skill="errand", home_visit=True),
-    TaskKind("callback", _("Callback"), skill="callback", conversation=True, by_operators=True),
+    TaskKind(
+        "groceries",
+        _("Groceries"),
+        skill="groceries",
+        home_visit=True,
+        resident_phrase=pgettext_lazy("resident sms", "shopping"),
+        read_rank=20,
+    ),
+    TaskKind(
+        "pharmacy",
+        _("Pharmacy pick-up"),
+        skill="pharmacy",
+        home_visit=True,
+        resident_phrase=pgettext_lazy("resident sms", "pharmacy pick-up"),
+        read_rank=10,
+    ),
+    TaskKind(
+        "errand",
+        _("Errand"),
+        skill="errand",
+        home_visit=True,
+        resident_phrase=pgettext_lazy("resident sms", "an errand"),
+        read_rank=None,
+    ),
+    TaskKind(
+        "callback",
+        _("Callback"),
+        skill="callback",
+        conversation=True,
+        by_operators=True,
+        resident_phrase=pgettext_lazy("resident sms", "a phone call"),
+        read_rank=50,
+    ),
     TaskKind(
         "phone_friend",
         _("Phone friend"),
         skill="phone_friend",
         conversation=True,
         continuity=True,
+        resident_phrase=pgettext_lazy("resident sms", "someone to talk to"),
+        read_rank=40,
     ),
-    TaskKind("transport", _("Transport"), skill="transport", home_visit=True),
+    TaskKind(
+        "transport",
+        _("Transport"),
+        skill="transport",
+        home_visit=True,
+        resident_phrase=pgettext_lazy("resident sms", "a ride"),
+        read_rank=30,
+    ),
     TaskKind(
         "referral",
         _("Referral (shelter, youth helpline)"),
         sensitive=True,
         urgency=URGENCY_URGENT,
+        read_rank=None,
     ),
-    TaskKind("other", _("Other"), skill="other"),
+    TaskKind("other", _("Other"), skill="other", read_rank=None),
 ):
     kind_register(_kind)

@@ -10,9 +10,10 @@ import pytest
 
 import languages
 from helpdesk.languages import language_guess
-from helpdesk.resident_reading import KINDS_READ, cancel_read, kinds_read
+from helpdesk.resident_reading import cancel_read, kinds_read
 from helpdesk.safety import Concern
 from helpdesk.volunteer_replies import reply_parse
+from matching.kinds import kinds_read as kinds_read_from_texts
 from notifications.keywords import CARRIER_WORDS, keyword_parse
 
 from .made_up import CATALOGUE, XX, mo_bytes
@@ -32,7 +33,7 @@ def test_every_field_is_filled(pack):
 
 @pytest.mark.parametrize("pack", PACKS, ids=ids)
 def test_every_kind_read_from_a_text_has_need_phrases(pack):
-    for kind in KINDS_READ:
+    for kind in kinds_read_from_texts():
         assert pack.need_phrases.get(kind), f"{pack.code}: no need phrases for {kind}"
 
 

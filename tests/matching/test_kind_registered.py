@@ -66,3 +66,35 @@ def test_the_kind_is_gone_after_the_block():
     assert "garden" not in HelpRequest.Kind
     assert "garden" not in HelpRequest.HOME_VISIT_KINDS
     assert "garden" not in dict(IntakeForm().fields["kind"].choices)
+
+
+def test_a_kind_registered_at_run_time_is_read_from_a_residents_text(garden_read):
+    """Its words in a pack make a resident's text ask for it, and the confirmation names it
+    by the registry's phrase for residents."""
+    from helpdesk.models import HelpRequest
+    from tests.residents.conftest import sms_receive
+
+    resident = resident_make(phone="+46701740612", language="sv")
+    _message, reply = sms_receive(str(resident.phone), "Kan någon hjälpa mig i trädgården?")
+
+    request = HelpRequest.objects.get(resident=resident)
+    assert request.kind == "garden"
+    assert "(trädgårdshjälp)" in reply
+
+
+@pytest.fixture
+def garden_read():
+    """GARDEN read from texts, with its Swedish need phrase in the Swedish pack."""
+    import dataclasses
+
+    import languages
+
+    swedish = languages.pack("sv")
+    phrases = {**swedish.need_phrases, "garden": ("trädgård*",)}
+    kind = dataclasses.replace(GARDEN, resident_phrase="trädgårdshjälp", read_rank=5)
+    languages.pack_register(dataclasses.replace(swedish, need_phrases=phrases))
+    try:
+        with kind_registered(kind):
+            yield kind
+    finally:
+        languages.pack_register(swedish)
