@@ -169,6 +169,8 @@ def load_some(rng, share: float = 0.05) -> None:
                 code=r.code,
                 status="accepted",
                 expires_at=timezone.now(),
+                # bulk_create skips Offer.save(), which copies this from the request.
+                request_operators_only=r.operators_only,
             )
             for r, v in zip(requests, busy, strict=True)
         ],
