@@ -38,6 +38,9 @@ def test_an_upward_or_private_import_breaks_a_contract(tmp_path):
         "helpdesk/routing.py": "",
         "helpdesk/services.py": "from .offers import (\n    offer,\n    _lock,\n)\n\nanswer = 1\n",
         "helpdesk/offers.py": "def offer(): ...\n\n\ndef _lock(): ...\n",
+        "helpdesk/callbacks.py": "from helpdesk import offers\n\noffers._lock()\n",
+        "helpdesk/voice.py": "import helpdesk.offers as o\n\no._lock()\n",
+        "helpdesk/board.py": "import helpdesk.offers\n\nhelpdesk.offers._lock()\n",
         "languages/pack.py": "",
     }
     for path, text in modules.items():
@@ -54,6 +57,9 @@ def test_an_upward_or_private_import_breaks_a_contract(tmp_path):
 
     assert result.returncode != 0
     assert "notifications.phones -> helpdesk.services" in result.stdout
-    assert "helpdesk.services (l.1) imports _lock from helpdesk.offers" in result.stdout
+    assert "helpdesk.services (l.1) uses _lock of helpdesk.offers" in result.stdout
+    assert "helpdesk.callbacks (l.3) uses _lock of helpdesk.offers" in result.stdout
+    assert "helpdesk.voice (l.3) uses _lock of helpdesk.offers" in result.stdout
+    assert "helpdesk.board (l.3) uses _lock of helpdesk.offers" in result.stdout
     # What a foreign key allows is not reported.
     assert "matching.search -> helpdesk.models" not in result.stdout
