@@ -211,7 +211,7 @@ def main() -> None:
     duplicated = stored.values("provider_id").annotate(n=Count("id")).filter(n__gt=1).count()
     lost = len(set(sids) - set(stored.values_list("provider_id", flat=True)))
     tasks = DBTaskResult.objects.filter(
-        task_path="notifications.tasks.inbound_process_task"
+        task_path="notifications.inbound.inbound_process_task"
     ).count()
     print(
         f"rows      {stored.count()} stored for {len(sids)} distinct MessageSids: "

@@ -14,6 +14,7 @@ from base64 import b32encode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -98,13 +99,11 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # Wrong codes count with wrong passwords, per user name and address (django-axes), not
         # per device: a device's own throttle would let whoever has the password, from any
-        # address, keep the real user's codes refused for ever longer. Imported here: login
-        # imports this module.
-        from .login import login_locked_response
-
+        # address, keep the real user's codes refused for ever longer. The locked page is
+        # axes' AXES_LOCKOUT_CALLABLE, as for a refused password.
         credentials = {"username": user.get_username()}
         if not AxesProxyHandler.is_allowed(request, credentials):
-            return login_locked_response(request)
+            return get_lockout_response(request, credentials=credentials)
         if device := match_token(user, request.POST.get("token", "").strip()):
             return _login_complete(request, user, pending, device)
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)

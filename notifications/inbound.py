@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .bodies import sms_segments
+from .keywords import keyword_handle
 from .models import Message
 from .phones import phone_mask, phone_try_normalise
+from .services import sms_send
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +68,6 @@ def inbound_receive(*, payload: dict) -> tuple[Message, bool]:
     Returns (message, created). A repeated delivery of the same MessageSid returns the row
     stored the first time and enqueues nothing.
     """
-    from .tasks import inbound_process_task
-
     raw = {_text(key, 64): _text(value) for key, value in payload.items()}
     sid = _text(raw.get("MessageSid") or raw.get("SmsSid") or "", 64) or None
     sender = raw.get("From", "")
@@ -108,9 +109,6 @@ def inbound_process(*, message_id: int) -> None:
     The claim, the handlers' changes and the reply commit together, so a worker that dies
     midway leaves the message unclaimed for the sweep, and a finished one is never rerun.
     """
-    from .keywords import keyword_handle
-    from .services import sms_send
-
     Message.objects.filter(pk=message_id).update(attempts=models.F("attempts") + 1)
     with transaction.atomic():
         claimed = Message.objects.filter(
@@ -124,3 +122,8 @@ def inbound_process(*, message_id: int) -> None:
             reply = inbound_dispatch(message)
         if reply:
             sms_send(to=message.phone, body=reply, about=message, language=language)
+
+
+@task()
+def inbound_process_task(*, message_id: int) -> None:
+    inbound_process(message_id=message_id)

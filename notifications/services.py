@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .backends import SendError, get_backend
 from .bodies import sms_clean, sms_segments
@@ -87,8 +88,6 @@ def sms_send(
         elif phone_is_opted_out(message.phone):
             _refuse(message, "opted-out", "The number has opted out (STOP).")
 
-    from .tasks import message_deliver_task
-
     with transaction.atomic():
         message.save()
         if message.status == Message.Status.QUEUED:
@@ -158,8 +157,6 @@ def message_send_failed(*, message: Message, error: SendError) -> None:
     elif error.kind == SendError.RETRY and message.attempts < _setting(
         "SMS_MAX_ATTEMPTS", MAX_ATTEMPTS
     ):
-        from .tasks import message_deliver_task
-
         due = timezone.now() + retry_delay(message.attempts)
         with transaction.atomic():
             # Back from sending to queued is the one downward move, and only ours to make.
@@ -233,3 +230,8 @@ def message_status_apply(
     if moved:
         message_status_changed.send(sender=Message, message=message, previous=previous)
     return message
+
+
+@task()
+def message_deliver_task(*, message_id: int) -> None:
+    message_deliver(message_id=message_id)

@@ -15,9 +15,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django_tasks import task
 from prometheus_client import Counter
 
+from .inbound import inbound_process_task
 from .models import Message, SweepSchedule
+from .services import MAX_ATTEMPTS, message_deliver_task
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,6 @@ def sweep_interval() -> timedelta:
 
 def sms_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Re-enqueue what is stuck; returns how many rows of each kind."""
-    from .services import MAX_ATTEMPTS
-    from .tasks import inbound_process_task, message_deliver_task
-
     now = now or timezone.now()
     cutoff = now - sweep_lease()
     counts = {"sending": 0, "queued": 0, "inbound": 0}
@@ -142,8 +142,6 @@ def sweep_schedule_ensure(*, now: datetime | None = None) -> bool:
 
     Safe to run from every worker at start-up: only one caller wins the conditional update.
     """
-    from .tasks import sms_sweep_task
-
     now = now or timezone.now()
     first = now + timedelta(seconds=1)
     with transaction.atomic():
@@ -167,8 +165,6 @@ def sweep_tick(*, slot: str, sweep: Callable[[], object]) -> bool:
 
     Returns False, doing nothing, for a stale or duplicate task.
     """
-    from .tasks import sms_sweep_task
-
     current = parse_datetime(slot)
     if current is None:
         return False
@@ -186,3 +182,9 @@ def sweep_tick(*, slot: str, sweep: Callable[[], object]) -> bool:
         sms_sweep_task.using(run_after=following).enqueue(slot=following.isoformat())
     sweep()
     return True
+
+
+@task()
+def sms_sweep_task(*, slot: str) -> None:
+    """One run of the periodic sweep; continues the chain only if `slot` is still current."""
+    sweep_tick(slot=slot, sweep=sms_sweep)

@@ -1,5 +1,6 @@
-"""Work waiting in the task table when the offer lifecycle moved into helpdesk still runs:
-the migration renames the stored task paths, and each new path is a task."""
+"""Work waiting in the task table when tasks moved beside the work they run (the offer
+lifecycle into helpdesk, the SMS tasks into notifications' services) still runs: each
+migration renames the stored task paths, and each new path is a task."""
 
 import importlib
 
@@ -12,10 +13,14 @@ from django_tasks_db.models import DBTaskResult
 
 pytestmark = pytest.mark.django_db
 
-moved = importlib.import_module("helpdesk.migrations.0008_task_paths_moved")
+MIGRATIONS = [
+    importlib.import_module("helpdesk.migrations.0008_task_paths_moved"),
+    importlib.import_module("notifications.migrations.0005_task_paths_moved"),
+]
 
 
-def test_waiting_rows_are_renamed_and_point_at_tasks():
+@pytest.mark.parametrize("moved", MIGRATIONS, ids=lambda m: m.__name__)
+def test_waiting_rows_are_renamed_and_point_at_tasks(moved):
     rows = [
         DBTaskResult.objects.create(
             task_path=old,

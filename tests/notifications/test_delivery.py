@@ -209,7 +209,7 @@ def test_queued_row_whose_task_was_lost_is_re_enqueued_once(run_tasks, sms_outbo
 
 @pytest.mark.django_db
 def test_a_duplicate_task_sends_nothing_twice(run_tasks, sms_outbox):
-    from notifications.tasks import message_deliver_task
+    from notifications.services import message_deliver_task
 
     message = sms_send(to=mobile(), body="Hej")
     message_deliver_task.enqueue(message_id=message.pk)

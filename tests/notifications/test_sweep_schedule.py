@@ -8,9 +8,9 @@ from django_tasks_db.models import DBTaskResult
 
 from notifications.models import SweepSchedule
 from notifications.sweep import sweep_schedule_ensure, sweep_tick
-from notifications.tasks import sms_sweep_task
+from notifications.sweep import sms_sweep_task
 
-PATH = "notifications.tasks.sms_sweep_task"
+PATH = "notifications.sweep.sms_sweep_task"
 
 
 def scheduled():

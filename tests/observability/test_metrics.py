@@ -16,7 +16,7 @@ from notifications.health import worker_beat
 from notifications.models import Message
 from notifications.services import message_status_apply, sms_send
 from notifications.sweep import sms_sweep
-from notifications.tasks import sms_sweep_task
+from notifications.sweep import sms_sweep_task
 from tests.factories import CENTRE, helprequest_make, mobile, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post
 

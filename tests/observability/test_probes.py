@@ -71,7 +71,7 @@ def test_readyz_is_ready_with_a_beating_worker_and_names_it_once_it_stops(
 
 
 def test_readyz_reports_the_oldest_waiting_task(client, settings):
-    from notifications.tasks import sms_sweep_task
+    from notifications.sweep import sms_sweep_task
 
     settings.REDIS_URL = ""
     sms_sweep_task.enqueue(slot="2000-01-01T00:00:00+00:00")
