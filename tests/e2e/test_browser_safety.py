@@ -76,7 +76,7 @@ def test_a_referral_callback_converted_stays_a_referral(browser, stack):  # noqa
     page.goto(stack.base + "/callbacks/")
     card = page.locator(f"#callback-{callback}")
     card.locator("form[action$='/claim/'] button").click()
-    page.wait_for_url("**/callbacks/")
+    page.wait_for_url(f"**/callbacks/#callback-{callback}")  # back at the card
     menu = page.locator(f"#kind-{callback}")
     assert menu.locator("option").evaluate_all("o => o.map(x => x.value)") == ["referral"]
     page.fill(f"#task-{callback}", "Vill ha skyddat boende")
