@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from config.roles import ADMIN, OPERATOR, has_role
 
 from .models import HelpRequest, TimelineEvent
+from .timeline_texts import timeline_text
 
 
 class Audience(StrEnum):
@@ -239,10 +241,21 @@ class TimelineRow:
     text: str
 
 
+# Who acted when no user did, as the services write it, in the reader's language.
+ACTOR_LABELS = {"system": _lazy("system"), "voice menu": _lazy("voice menu"), "SMS": "SMS"}
+
+
 def _actor(event: TimelineEvent) -> str:
     if event.actor is not None:
         return event.actor.get_full_name() or event.actor.get_username()
-    return event.actor_label
+    return str(ACTOR_LABELS.get(event.actor_label, event.actor_label))
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(HelpRequest.Status(status).label)
+    except ValueError:
+        return status
 
 
 def timeline_rows(view: RequestView, events, volunteer_organisations: dict[int, int]) -> list:
@@ -265,9 +278,9 @@ def timeline_rows(view: RequestView, events, volunteer_organisations: dict[int, 
             TimelineRow(
                 at=event.at,
                 label=str(event.get_kind_display()),
-                to_status=event.to_status,
+                to_status=_status_label(event.to_status) if event.to_status else "",
                 actor=_actor(event) if detailed else "",
-                text=event.text if detailed else "",
+                text=timeline_text(event) if detailed else "",
             )
         )
     return rows

@@ -169,7 +169,7 @@ def _concern_record(request: HelpRequest, fields: dict, actor) -> Concern | None
     (safety.referral_choose), so a wrong guess is never made here."""
     chosen = fields["concern"]
     if chosen:
-        concern, how = Concern(chosen), "chosen by the operator"
+        concern, how = Concern(chosen), True
     else:
         written = "\n".join(
             fields[name] for name in ("task_text", "internal_notes", "safe_callback_note")
@@ -180,15 +180,12 @@ def _concern_record(request: HelpRequest, fields: dict, actor) -> Concern | None
         # as danger_read itself decides for violence against the young.
         if concern is None and text_signals_youth(written):
             concern = Concern.YOUTH
-        how = "read from what the operator wrote"
-    if concern is None:
-        text = "Concern not known: none was chosen, and nothing written tells it."
-    else:
-        text = f"Concern: {concern}, {how}."
+        how = False
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.NOTE,
-        text=text,
+        msg="concern" if concern else "concern_unknown",
+        args={"concern": str(concern), "chosen": how} if concern else {},
         actor=actor,
         data={"concern": str(concern) if concern else None, "concern_chosen": bool(chosen)},
     )

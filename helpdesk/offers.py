@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django_tasks import task
 
 from matching.batch import BatchPlan, match_batch_plan
@@ -33,6 +32,7 @@ from . import offer_notices as notices
 from .models import HelpRequest, TimelineEvent
 from .realtime import BoardEventKind, board_publish
 from .services import helprequest_transition, timeline_record
+from .timeline_texts import reason_msg, reasons_stored, render_stored
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +84,17 @@ def offer_minutes(request: HelpRequest) -> int:
     return settings.MATCHING_OFFER_MINUTES
 
 
-def _escalate(request: HelpRequest, reason: str, *, actor=None) -> None:
-    with override(settings.LANGUAGE_CODE):
-        text = str(reason)
+def _escalate(request: HelpRequest, msg: str, args: dict | None = None, *, actor=None) -> None:
+    """Escalate with the reason as a code (helpdesk.timeline_texts), rendered for each reader;
+    escalation_reason keeps its text in the site's language."""
+    text = render_stored(msg, args or {})
     helprequest_transition(
         request=request,
         to=S.ESCALATED,
         actor=actor,
         actor_label="" if actor else SYSTEM,
-        text=text,
+        msg=msg,
+        args=args,
         escalation_reason=text[:300],
     )
 
@@ -104,7 +106,7 @@ def helprequest_match_enqueue(*, request: HelpRequest) -> None:
 
 def _offers_create(
     request: HelpRequest,
-    chosen: list[tuple[Volunteer, float, float, list[str]]],
+    chosen: list[tuple[Volunteer, float, float, list[tuple[str, dict]]]],
     *,
     actor=None,
 ) -> list[Offer]:
@@ -120,7 +122,7 @@ def _offers_create(
             wave=wave,
             code=request.code,
             score=score,
-            reasons=[str(r) for r in reasons],
+            reasons=reasons_stored(reasons),
             expires_at=expires_at,
         )
         offer.request = request
@@ -130,7 +132,12 @@ def _offers_create(
             kind=TimelineEvent.Kind.OFFER_SENT,
             actor=actor,
             actor_label="" if actor else SYSTEM,
-            text=f"{volunteer} ({volunteer.organisation}): " + " · ".join(offer.reasons),
+            msg="offer_sent",
+            args={
+                "volunteer": str(volunteer),
+                "organisation": str(volunteer.organisation),
+                "reasons": reasons,
+            },
             data={"offer": offer.pk, "volunteer": volunteer.pk, "wave": wave, "score": score},
         )
         message = sms_send(
@@ -151,8 +158,8 @@ def _offers_create(
             to=S.OFFERED,
             actor=actor,
             actor_label="" if actor else SYSTEM,
-            text=_("Wave %(wave)d: offered to %(n)d volunteers.")
-            % {"wave": wave, "n": len(offers)},
+            msg="offers_wave",
+            args={"wave": wave, "n": len(offers)},
         )
     else:
         board_publish(request=request, event=BoardEventKind.OFFERS)
@@ -173,7 +180,8 @@ def _offer_failed(offer: Offer, why: str) -> bool:
             request=offer.request,
             kind=TimelineEvent.Kind.OFFER_FAILED,
             actor_label=SYSTEM,
-            text=f"{offer.volunteer}: {why}"[:500],
+            msg="offer_failed",
+            args={"volunteer": str(offer.volunteer), "why": why},
             data={"offer": offer.pk, "volunteer": offer.volunteer_id},
         )
     return bool(changed)
@@ -247,7 +255,7 @@ def _offer_won(request: HelpRequest, offer: Offer, *, actor, actor_label: str) -
             request=request,
             kind=TimelineEvent.Kind.NOTE,
             actor_label=SYSTEM,
-            text=_("The resident has no phone number on file: tell them who is coming."),
+            msg="resident_no_phone",
         )
         return
     notice = sms_send(
@@ -261,8 +269,8 @@ def _offer_won(request: HelpRequest, offer: Offer, *, actor, actor_label: str) -
             request=request,
             kind=TimelineEvent.Kind.NOTE,
             actor_label=SYSTEM,
-            text=_("No SMS to the resident (%(why)s): call them to say who is coming.")
-            % {"why": notice.error_message},
+            msg="resident_sms_refused",
+            args={"why": notice.error_message},
         )
 
 
@@ -327,7 +335,7 @@ def helprequest_match(*, request: HelpRequest, actor: AbstractBaseUser | None = 
     if reason:
         # Sensitive, or the resident has an open referral: operators handle it, from any path.
         if request.status != S.ESCALATED:
-            _escalate(request, reason, actor=actor)
+            _escalate(request, *reason_msg(reason), actor=actor)
         return "escalated"
     if request.status == S.ESCALATED and actor is None:
         return "skipped"
@@ -342,24 +350,16 @@ def helprequest_match(*, request: HelpRequest, actor: AbstractBaseUser | None = 
         return "waiting"
     waves, asked = _waves_since_start(request)
     if waves >= settings.MATCHING_MAX_WAVES:
-        _escalate(
-            request,
-            _("Nobody accepted after %(waves)d waves of offers (%(asked)d volunteers asked).")
-            % {"waves": waves, "asked": asked},
-        )
+        _escalate(request, "waves_exhausted", {"waves": waves, "asked": asked})
         return "escalated"
     candidates = candidates_rank(request=request, limit=settings.MATCHING_WAVE_SIZE)
     if not candidates:
         if request_position(request) is None:
-            reason = _("The resident has no address or district, so nobody nearby can be found.")
+            _escalate(request, "no_position")
         elif asked:
-            reason = _("No more volunteers to ask after %(asked)d offers.") % {"asked": asked}
+            _escalate(request, "no_more_volunteers", {"asked": asked})
         else:
-            reason = _("No available volunteer within %(km)s km can take %(kind)s.") % {
-                "km": f"{request.radius_km:g}",
-                "kind": request.get_kind_display().lower(),
-            }
-        _escalate(request, reason)
+            _escalate(request, "nobody_within", {"km": request.radius_km, "kind": request.kind})
         return "escalated"
     volunteers = Volunteer.objects.select_related("organisation").in_bulk(
         [c.volunteer_id for c in candidates]
@@ -367,7 +367,7 @@ def helprequest_match(*, request: HelpRequest, actor: AbstractBaseUser | None = 
     _offers_create(
         request,
         [
-            (volunteers[c.volunteer_id], c.distance_km, c.score, c.reasons)
+            (volunteers[c.volunteer_id], c.distance_km, c.score, c.reason_codes)
             for c in candidates
             if c.volunteer_id in volunteers  # removed since the ranking: skip
         ],
@@ -404,8 +404,8 @@ def offers_send(
             if position
             else None
         )
-        reasons = [_("%(km).1f km") % {"km": distance}] if distance is not None else []
-        reasons.append(_("chosen by an operator"))
+        reasons = [("km", {"km": round(distance, 1)})] if distance is not None else []
+        reasons.append(("chosen", {}))
         chosen.append((volunteer, distance, 0.0, reasons))
     if not chosen:
         raise ValidationError(
@@ -435,7 +435,7 @@ def helprequest_assign(
             code=request.code,
             wave=0,
             expires_at=now,
-            reasons=[str(_("assigned by an operator"))],
+            reasons=reasons_stored([("assigned", {})]),
         ),
     )
     offer.request = request
@@ -445,9 +445,10 @@ def helprequest_assign(
 
 @transaction.atomic
 def offers_withdraw(
-    *, request: HelpRequest, actor: AbstractBaseUser | None = None, reason: str = ""
+    *, request: HelpRequest, actor: AbstractBaseUser | None = None, reason: str | dict = ""
 ) -> list[Offer]:
-    """For a cancel: pending offers and an accepted one are withdrawn, volunteers told."""
+    """For a cancel: pending offers and an accepted one are withdrawn, volunteers told.
+    `reason` is what an operator typed, or a code `{"msg": ..., "args": ...}`."""
     request = _lock(request)
     withdrawn = _withdraw(
         request,
@@ -458,10 +459,8 @@ def offers_withdraw(
             request=request,
             kind=TimelineEvent.Kind.NOTE,
             actor=actor,
-            text=(
-                _("Offers withdrawn (%(n)d): %(reason)s")
-                % {"n": len(withdrawn), "reason": reason or _("no reason given")}
-            ),
+            msg="offers_withdrawn",
+            args={"n": len(withdrawn), "reason": reason},
             data={"offers": [o.pk for o in withdrawn]},
         )
         board_publish(request=request, event=BoardEventKind.OFFERS)
@@ -469,7 +468,7 @@ def offers_withdraw(
 
 
 @transaction.atomic
-def volunteer_offers_withdraw(*, volunteer: Volunteer, reason: str) -> list[Offer]:
+def volunteer_offers_withdraw(*, volunteer: Volunteer, reason: str | dict) -> list[Offer]:
     """Withdraw a volunteer's pending offers (they were removed): they are told each is no
     longer needed, and each request looks for someone else once nobody else is asked."""
     withdrawn: list[Offer] = []
@@ -485,7 +484,8 @@ def volunteer_offers_withdraw(*, volunteer: Volunteer, reason: str) -> list[Offe
             request=request,
             kind=TimelineEvent.Kind.NOTE,
             actor_label=SYSTEM,
-            text=_("Offers withdrawn (%(n)d): %(reason)s") % {"n": len(offers), "reason": reason},
+            msg="offers_withdrawn",
+            args={"n": len(offers), "reason": reason},
             data={"offers": [o.pk for o in offers], "volunteer": volunteer.pk},
         )
         board_publish(request=request, event=BoardEventKind.OFFERS)
@@ -559,7 +559,7 @@ def offer_accept(
     if reason:
         _withdraw(request, request.offers.filter(status__in=[Offer.Status.PENDING]))
         if request.status != S.ESCALATED:
-            _escalate(request, reason)
+            _escalate(request, *reason_msg(reason))
         offer.refresh_from_db()
         offer.request = request
         return offer
@@ -659,8 +659,9 @@ def helprequest_cancel(
     request: HelpRequest,
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
-    reason: str = "",
+    reason: str | dict = "",
     text: str = "",
+    msg: str = "",
 ) -> HelpRequest:
     """Cancel, from any path (an operator, the resident's SMS, erasure): every live offer is
     withdrawn and its volunteer told, then the request closes. Raises InvalidTransition when
@@ -674,7 +675,9 @@ def helprequest_cancel(
         to=S.CANCELLED,
         actor=actor,
         actor_label=actor_label,
-        text=text or reason,
+        text=text or (reason if isinstance(reason, str) else ""),
+        msg=msg or ("" if text or isinstance(reason, str) else reason["msg"]),
+        args=None if text or isinstance(reason, str) else reason.get("args"),
     )
     return request
 
@@ -718,11 +721,11 @@ def offer_delivery_failed(*, offer_id: int, why: str = "") -> bool:
             request=request,
             kind=TimelineEvent.Kind.NOTE,
             actor_label=SYSTEM,
-            text=_("An SMS to %(name)s was not delivered: call them with the details.")
-            % {"name": offer.volunteer},
+            msg="volunteer_sms_failed",
+            args={"name": str(offer.volunteer)},
         )
         return False
-    if not _offer_failed(offer, why or _("SMS not delivered")):
+    if not _offer_failed(offer, why):
         return False
     board_publish(request=request, event=BoardEventKind.OFFERS)
     _wave_over(request)

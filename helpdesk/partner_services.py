@@ -66,7 +66,7 @@ def volunteer_remove(*, volunteer: Volunteer) -> str:
         locked.save(update_fields=["is_active", "paused"])
         # Someone no longer with the organisation must not be able to accept, and so learn a
         # resident's address, by answering an offer still out.
-        volunteer_offers_withdraw(volunteer=locked, reason=_("the volunteer was removed"))
+        volunteer_offers_withdraw(volunteer=locked, reason={"msg": "volunteer_removed"})
         return "deactivated"
     locked.delete()
     return "deleted"

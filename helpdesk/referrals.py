@@ -11,12 +11,9 @@ constraints refuse a volunteer for such a request whatever code writes the row. 
 assignment guards (helpdesk.offers.operators_only_check) apply the same rule as it stands.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from matching.models import Offer
 
@@ -24,6 +21,7 @@ from .models import HelpRequest, Resident, TimelineEvent
 from .offers import offers_withdraw
 from .realtime import BoardEventKind, board_publish
 from .services import helprequest_transition, timeline_record
+from .timeline_texts import render_stored
 
 S = HelpRequest.Status
 # Statuses in which a volunteer is asked or holds the task: these go back to operators.
@@ -71,13 +69,10 @@ def _with_volunteers(request: HelpRequest) -> bool:
 
 
 def _to_operators(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
-    reason_text = (
-        HelpRequest.SENSITIVE_REASON if request.sensitive else HelpRequest.OPEN_REFERRAL_REASON
-    )
-    with override(settings.LANGUAGE_CODE):
-        reason = str(reason_text)
+    msg = "sensitive" if request.sensitive else "open_referral"
+    reason = render_stored(msg, {})
     actor_label = "" if actor else "system"
-    offers_withdraw(request=request, actor=actor, reason=reason)
+    offers_withdraw(request=request, actor=actor, reason={"msg": msg})
     # Nothing is live any more, so the offers may carry the flag; done before the request's own
     # save, whose post_save comes back here and must find nothing left to do.
     Offer.objects.filter(request=request).update(request_operators_only=True)
@@ -87,7 +82,7 @@ def _to_operators(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
             to=S.ESCALATED,
             actor=actor,
             actor_label=actor_label,
-            text=reason,
+            msg=msg,
             escalation_reason=reason[:300],
             assigned_volunteer=None,
             operators_only=True,
@@ -99,7 +94,7 @@ def _to_operators(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.NOTE,
-        text=reason,
+        msg=msg,
         actor=actor,
         actor_label=actor_label,
         data={"operators_only": True},
@@ -111,12 +106,10 @@ def _release(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
     Offer.objects.filter(request=request).update(request_operators_only=False)
     HelpRequest.objects.filter(pk=request.pk).update(operators_only=False)
     request.operators_only = False
-    with override(settings.LANGUAGE_CODE):
-        text = _("The resident has no open referral any more: volunteers may take this request.")
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.NOTE,
-        text=text,
+        msg="referral_released",
         actor=actor,
         actor_label="" if actor else "system",
         data={"operators_only": False},

@@ -81,11 +81,7 @@ def feedback_store(*, message: Message, request: HelpRequest) -> tuple[str, str]
         HelpRequest.objects.filter(pk=request.pk).update(updated_at=request.updated_at)
     sms_in_record(request, message, **data)
     if complaint:
-        request_note(
-            request,
-            "The resident complains about this request by SMS: an operator looks into it.",
-            complaint=True,
-        )
+        request_note(request, msg="sms_complaint", complaint=True)
         board_publish(request=request, event=BoardEventKind.COMPLAINT)
         return texts.text_complaint_thanks(request), request.language
     if text_praises(body):
@@ -103,14 +99,14 @@ def cancel_handle(
     if request.sensitive:
         # Whoever holds the phone may not be the person who asked for help: an operator
         # decides, after a safe call.
-        request_note(request, "Cancellation asked by SMS: an operator confirms before closing.")
+        request_note(request, msg="sms_cancel_asked")
         return texts.text_referral_followup(request), request.language
     try:
         helprequest_cancel(
             request=request,
             actor_label=SMS,
-            reason="cancelled by the resident by SMS",
-            text="Cancelled by the resident.",
+            reason={"msg": "sms_cancelled_reason"},
+            msg="sms_cancelled",
         )
     except InvalidTransition:
         # Closed by someone else a moment ago.

@@ -46,10 +46,19 @@ def sms_in_record(request: HelpRequest, message: Message, **data) -> None:
     board_publish(request=request, event=BoardEventKind.SMS_IN)
 
 
-def request_note(request: HelpRequest, text: str, **data) -> None:
-    """A system note for operators on the request."""
+def request_note(
+    request: HelpRequest, text: str = "", *, msg: str = "", args: dict | None = None, **data
+) -> None:
+    """A system note for operators on the request: a code of helpdesk.timeline_texts with its
+    parameters, rendered in each reader's language."""
     timeline_record(
-        request=request, kind=TimelineEvent.Kind.NOTE, text=text, actor_label="system", data=data
+        request=request,
+        kind=TimelineEvent.Kind.NOTE,
+        text=text,
+        msg=msg,
+        args=args,
+        actor_label="system",
+        data=data,
     )
 
 

@@ -39,6 +39,7 @@ from .resident_reading import (
 from .resident_records import SMS, callback_due_ensure, request_note, sms_in_record
 from .safety import Concern, danger_read, referral_route
 from .services import helprequest_create, helprequest_transition
+from .timeline_texts import render_stored
 
 log = logging.getLogger(__name__)
 
@@ -167,15 +168,14 @@ def _create(message: Message, resident: Resident, *, is_new: bool) -> tuple[str,
     )
     sms_in_record(request, message, kinds=kinds)
     if is_new or not kinds:
-        why = "Unknown number" if is_new else "Unclear SMS"
-        request_note(request, f"{why}: for an operator to triage and call back.")
+        request_note(request, msg="sms_unknown_number" if is_new else "sms_unclear")
         callback_due_ensure(request)
         if is_new:
             languages = [guessed] if guessed else list(UNSURE)
             return texts.text_unknown_number(request, languages=languages), languages[0]
         return texts.text_request_created(request, matching=False), language
     if len(kinds) > 1:
-        request_note(request, "The SMS also mentions: " + ", ".join(kinds[1:]))
+        request_note(request, msg="sms_also_mentions", args={"kinds": list(kinds[1:])})
     helprequest_match_enqueue(request=request)
     return texts.text_request_created(request, matching=True), language
 
@@ -198,16 +198,10 @@ def _to_operator(
         if cancel_read(body)[0]:
             # Whoever holds the phone may not be the person who asked for help: an operator
             # decides, after a safe call.
-            request_note(
-                referral, "Cancellation asked by SMS: an operator confirms before closing."
-            )
+            request_note(referral, msg="sms_cancel_asked")
         kinds = kinds_read(body)
         if kinds:
-            request_note(
-                referral,
-                "The resident also asks for: " + ", ".join(kinds) + ". Their open referral "
-                "means operators only: nothing goes to volunteers.",
-            )
+            request_note(referral, msg="sms_referral_also_asks", args={"kinds": list(kinds)})
         callback_due_ensure(referral, minutes=0)
         return texts.text_referral_followup(referral), referral.language
     help_language = help_word_read(body)
@@ -235,9 +229,9 @@ def _to_operator(
         )
     sms_in_record(request, message, help=not ambiguous, ambiguous=ambiguous)
     if ambiguous:
-        request_note(request, "The SMS may signal danger: an operator triages it; no volunteer.")
+        request_note(request, msg="sms_maybe_danger")
     else:
-        request_note(request, "Asked for help by SMS: for an operator to call back.")
+        request_note(request, msg="sms_asked_for_help")
     callback_due_ensure(request, minutes=0 if ambiguous else None)
     if ambiguous:
         _hold_for_call(open_requests, triage=request)
@@ -253,10 +247,8 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
     (the volunteers are told they are no longer needed, nothing more) and wait, escalated,
     for the operator's call: the person the resident fears may be the one a volunteer meets
     at the door. An operator matches them again after the call if all is well."""
-    reason = (
-        f"The resident's SMS may signal danger: an operator calls them first (request "
-        f"{triage.code}); no volunteer until then."
-    )
+    reason = {"msg": "sms_danger_hold", "args": {"code": triage.code}}
+    reason_text = render_stored(reason["msg"], reason["args"])
     # The triage itself too: an open callback it joined may be a phone friend's.
     for request in open_requests.filter(sensitive=False):
         request = HelpRequest.objects.select_for_update().get(pk=request.pk)
@@ -269,13 +261,14 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
                 request=request,
                 to=Status.ESCALATED,
                 actor_label="system",
-                text=reason,
-                escalation_reason=reason[:300],
+                msg=reason["msg"],
+                args=reason["args"],
+                escalation_reason=reason_text[:300],
                 assigned_volunteer=None,
             )
         elif request.assigned_volunteer_id is not None:
             HelpRequest.objects.filter(pk=request.pk).update(assigned_volunteer=None)
-            request_note(request, reason)
+            request_note(request, msg=reason["msg"], args=reason["args"])
             board_publish(request=request, event=BoardEventKind.STATUS)
 
 
@@ -327,12 +320,10 @@ def _referral(
 def _referral_take_over(request: HelpRequest) -> HelpRequest:
     """The open request a danger text joins becomes the referral: its offers withdrawn (the
     volunteers are told the task is no longer needed, nothing more), urgent, sensitive."""
-    offers_withdraw(request=request, reason="the resident's SMS signals danger")
+    offers_withdraw(request=request, reason={"msg": "sms_danger"})
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
-    text = (
-        f"The resident's SMS signals danger: this request ({request.get_kind_display().lower()})"
-        " is now a referral, for operators only."
-    )
+    note = {"msg": "sms_danger_take_over", "args": {"kind": request.kind}}
+    text = render_stored(note["msg"], note["args"])
     request.kind, request.urgency = Kind.REFERRAL, HelpRequest.Urgency.URGENT
     changes = {
         "kind": Kind.REFERRAL,
@@ -347,14 +338,15 @@ def _referral_take_over(request: HelpRequest) -> HelpRequest:
             request=request,
             to=Status.ESCALATED,
             actor_label="system",
-            text=text,
+            msg=note["msg"],
+            args=note["args"],
             escalation_reason=text[:300],
             **changes,
         )
     for field, value in changes.items():
         setattr(request, field, value)
     request.save()
-    request_note(request, text)
+    request_note(request, msg=note["msg"], args=note["args"])
     board_publish(request=request, event=BoardEventKind.STATUS)
     return request
 

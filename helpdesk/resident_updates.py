@@ -89,18 +89,14 @@ def on_status_changed(sender, *, request: HelpRequest, previous: str, **kwargs) 
         # an operator must hear first (it may signal danger, or they asked for a call), and
         # would contradict what they were told a moment ago.
         if _call_due(request):
-            why = "an operator's call to them is due now"
+            why = "update_not_sent_call_due"
         elif _just_told(request):
-            why = "they were told a moment ago that a volunteer is being sought"
+            why = "update_not_sent_just_told"
         else:
             why = ""
         if why:
             timeline_record(
-                request=request,
-                kind=TimelineEvent.Kind.NOTE,
-                actor_label="system",
-                text=f"The resident was not texted that we are still looking: {why}. "
-                "Tell them on the call.",
+                request=request, kind=TimelineEvent.Kind.NOTE, actor_label="system", msg=why
             )
             return
     resident_update_send(request=request, body=build(request))

@@ -189,7 +189,9 @@ def text_signals_youth(text: str) -> bool:
 @dataclass(frozen=True)
 class ReferralChoice:
     organisation: Organisation | None
-    reason: str
+    reason: str  # in English, for logs and the timeline's data
+    # The same as codes (helpdesk.timeline_texts), for the timeline in the reader's language.
+    why: tuple[tuple[str, dict], ...] = ()
 
 
 def referral_choose(request: HelpRequest, *, concern: Concern | None = None) -> ReferralChoice:
@@ -207,7 +209,7 @@ def referral_choose(request: HelpRequest, *, concern: Concern | None = None) -> 
         )
     )
     if not candidates:
-        return ReferralChoice(None, "no organisation takes sensitive cases")
+        return ReferralChoice(None, "no organisation takes sensitive cases", (("none", {}),))
     served = set(
         Organisation.districts.through.objects.filter(
             district_id=request.district_id, organisation__in=candidates
@@ -235,18 +237,29 @@ def referral_choose(request: HelpRequest, *, concern: Concern | None = None) -> 
 
     best = min(candidates, key=rank)
     if tier(best) == 3:
-        return ReferralChoice(None, f"no organisation takes {concern} cases")
+        return ReferralChoice(
+            None,
+            f"no organisation takes {concern} cases",
+            (("none_for", {"concern": str(concern)}),),
+        )
     reasons = {
         0: f"takes {concern} cases" if concern else "municipal line, the concern is not known",
         1: "takes any sensitive case",
         2: "municipal line, as no organisation lists this concern",
     }
-    why = [reasons[tier(best)]]
+    codes = {
+        0: ("concern", {"concern": str(concern)}) if concern else ("municipal_unknown", {}),
+        1: ("any", {}),
+        2: ("municipal_unlisted", {}),
+    }
+    why, why_codes = [reasons[tier(best)]], [codes[tier(best)]]
     if best.pk in served:
         why.append("serves the district")
+        why_codes.append(("district", {}))
     if request.language in best.languages:
         why.append(f"speaks {request.language}")
-    return ReferralChoice(best, ", ".join(why))
+        why_codes.append(("speaks", {"language": request.language}))
+    return ReferralChoice(best, ", ".join(why), tuple(why_codes))
 
 
 def referral_organisation(
@@ -267,16 +280,18 @@ def referral_route(
     line keeps it. The timeline says which and why. Called inside the caller's transaction."""
     choice = referral_choose(request, concern=concern)
     organisation = choice.organisation
+    args = {"why": [list(code) for code in choice.why]}
     if organisation is None:
-        text = f"The support line handles this referral: {choice.reason}."
+        msg = "referral_kept"
     else:
-        text = f"Referral routed to {organisation.name}: {choice.reason}."
+        msg, args["organisation"] = "referral_routed", organisation.name
     request.routed_to = organisation
     request.save(update_fields=["routed_to", "updated_at"])
     timeline_record(
         request=request,
         kind=TimelineEvent.Kind.NOTE,
-        text=text,
+        msg=msg,
+        args=args,
         actor=actor,
         actor_label=actor_label or "system",
         data={

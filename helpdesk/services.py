@@ -11,6 +11,7 @@ from matching.priority import helprequest_priority
 from .models import HelpRequest, Resident, TimelineEvent
 from .realtime import BoardEventKind, board_publish
 from .signals import helprequest_status_changed
+from .timeline_texts import render_stored
 
 
 def timeline_record(
@@ -23,14 +24,23 @@ def timeline_record(
     data: dict | None = None,
     from_status: str = "",
     to_status: str = "",
+    msg: str = "",
+    args: dict | None = None,
 ) -> TimelineEvent:
+    """One timeline entry. A text operators read is a code with its parameters (`msg`,
+    `args`: helpdesk.timeline_texts), rendered in each reader's language; `text` is kept
+    for what people wrote, and holds the code's text in the site's language."""
+    data = dict(data or {})
+    if msg:
+        data.update(msg=msg, args=args or {})
+        text = text or render_stored(msg, args or {})
     return TimelineEvent.objects.create(
         request=request,
         kind=kind,
         text=text[:500],
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label[:80],
-        data=data or {},
+        data=data,
         from_status=from_status,
         to_status=to_status,
     )
@@ -90,6 +100,8 @@ def helprequest_transition(
     actor: AbstractBaseUser | None = None,
     actor_label: str = "",
     text: str = "",
+    msg: str = "",
+    args: dict | None = None,
     **changes,
 ) -> HelpRequest:
     """Move `request` to status `to`, or raise InvalidTransition. `changes` are saved with it.
@@ -114,6 +126,8 @@ def helprequest_transition(
         text=text,
         from_status=previous,
         to_status=to,
+        msg=msg,
+        args=args,
     )
     board_publish(request=locked, event=BoardEventKind.STATUS)
     helprequest_status_changed.send(

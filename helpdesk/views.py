@@ -26,6 +26,7 @@ from .models import District, HelpRequest
 from .offers import helprequest_assign, helprequest_cancel, offers_send
 from .privacy import access_log_record
 from .resident_forms import MATCH, ResidentDetailsForm
+from .timeline_texts import escalation_reason_text
 
 STAFF = (OPERATOR, COORDINATOR, ADMIN)
 
@@ -203,7 +204,7 @@ def match_message(request: HttpRequest, help_request: HelpRequest, outcome: str)
         messages.warning(
             request,
             _("Nobody could be offered the task: %(reason)s")
-            % {"reason": help_request.escalation_reason},
+            % {"reason": escalation_reason_text(help_request)},
         )
     else:
         messages.info(

@@ -172,7 +172,8 @@ def voice_request_create(
     timeline_record(
         request=help_request,
         kind=TimelineEvent.Kind.CALLBACK,
-        text="Called the voice menu: call back to take the details." + (f" ({why})" if why else ""),
+        msg="voice_menu",
+        args={"why": why},
         actor_label="voice menu",
         data={"call_sid": call_sid, "language_chosen": language or ""},
     )

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import FloatField, Func
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -120,6 +121,8 @@ class Candidate:
     distance_km: float
     score: float
     reasons: list[str] = field(default_factory=list)
+    # The same reasons as codes and parameters (reason_text), for a text rendered later.
+    reason_codes: list[tuple[str, dict]] = field(default_factory=list)
     cost_km: float = 0.0
     open_tasks: int = 0
 
@@ -259,59 +262,74 @@ def _cost(row: _Row, distance: float, *, speaks: bool, continuity: bool) -> floa
     return cost
 
 
+def reason_text(code: str, params: dict) -> str:
+    """One reason in words, in the active language, its numbers in the locale's format
+    ("1,4 km" in Swedish). Unknown codes give their `text` parameter, if any."""
+    if code == "km":
+        return _("%(km)s km") % {"km": number_format(params["km"], 1)}
+    if code == "continuity":
+        return _("has helped this person before")
+    if code == "speaks":
+        return _("speaks %(language)s") % {"language": language_name(params["language"])}
+    if code == "load":
+        n = params["n"]
+        return ngettext("%(n)d open task", "%(n)d open tasks", n) % {"n": n}
+    if code == "rest_none":
+        return _("no task yet")
+    if code == "rest_today":
+        return _("last task today")
+    if code == "rest_days":
+        n = params["n"]
+        return ngettext("last task %(n)d day ago", "last task %(n)d days ago", n) % {"n": n}
+    if code == "rate":
+        return _("answers %(pct)d %% of offers") % {"pct": params["pct"]}
+    if code == "new":
+        return _("new to offers")
+    if code == "chosen":
+        return _("chosen by an operator")
+    if code == "assigned":
+        return _("assigned by an operator")
+    return str(params.get("text", code))
+
+
 class _Reasons:
-    """The score in words, for the operator. Built for the chosen few only, and each
-    phrase is translated once per ranking, not once per candidate."""
+    """The score as reasons, for the operator: codes with their parameters, and their words
+    (reason_text). Built for the chosen few only, and each phrase is translated once per
+    ranking, not once per candidate."""
 
     def __init__(self, language: str):
         self.phrases: dict[tuple, str] = {}
-        self.speaks = _("speaks %(language)s") % {"language": language_name(language)}
+        self.language = language
 
-    def _phrase(self, key: tuple, make) -> str:
+    def text(self, code: str, params: dict) -> str:
+        key = (code, *sorted(params.items()))
+        if code == "km":
+            return reason_text(code, params)
         if key not in self.phrases:
-            self.phrases[key] = make()
+            self.phrases[key] = reason_text(code, params)
         return self.phrases[key]
 
     def __call__(
         self, row: _Row, distance: float, *, speaks: bool, continuity: bool, open_tasks: int
-    ) -> list[str]:
-        phrase = self._phrase
-        reasons = [_("%(km).1f km") % {"km": distance}]
+    ) -> list[tuple[str, dict]]:
+        reasons: list[tuple[str, dict]] = [("km", {"km": round(distance, 1)})]
         if continuity:
-            reasons.append(phrase(("continuity",), lambda: _("has helped this person before")))
+            reasons.append(("continuity", {}))
         if speaks:
-            reasons.append(self.speaks)
-        reasons.append(
-            phrase(
-                ("load", open_tasks),
-                lambda: (
-                    ngettext("%(n)d open task", "%(n)d open tasks", open_tasks) % {"n": open_tasks}
-                ),
-            )
-        )
+            reasons.append(("speaks", {"language": self.language}))
+        reasons.append(("load", {"n": open_tasks}))
         if row.rest_days is None:
-            reasons.append(phrase(("rest",), lambda: _("no task yet")))
+            reasons.append(("rest_none", {}))
         elif row.rest_days < 1:
-            reasons.append(phrase(("rest", 0), lambda: _("last task today")))
+            reasons.append(("rest_today", {}))
         else:
-            n = int(row.rest_days)
-            reasons.append(
-                phrase(
-                    ("rest", n),
-                    lambda: (
-                        ngettext("last task %(n)d day ago", "last task %(n)d days ago", n)
-                        % {"n": n}
-                    ),
-                )
-            )
+            reasons.append(("rest_days", {"n": int(row.rest_days)}))
         received, answered = row.offers_received, row.offers_answered
         if received >= RESPONSE_MIN_OFFERS:
             pct = round(min(1.0, answered / received) * 100)
-            reasons.append(
-                phrase(("rate", pct), lambda: _("answers %(pct)d %% of offers") % {"pct": pct})
-            )
+            reasons.append(("rate", {"pct": pct}))
         else:
-            reasons.append(phrase(("new",), lambda: _("new to offers")))
+            reasons.append(("new", {}))
         return reasons
 
 
@@ -379,24 +397,24 @@ def candidates_rank(
         scored.append((cost, distance, row.id, speaks, row))
     scored.sort()
     reasons = _Reasons(request.language)
-    return [
-        Candidate(
-            volunteer_id=pk,
-            name=volunteer_name(detail.first_name, detail.last_name),
-            organisation=detail.organisation,
-            distance_km=round(distance, 3),
-            score=round(SCORE_BASE - cost, 2),
-            reasons=reasons(
-                row,
-                distance,
-                speaks=speaks,
-                continuity=pk in continuity,
+    ranked = []
+    for cost, distance, pk, speaks, row, detail in islice(
+        _with_load(scored, chunk=limit + 10), limit
+    ):
+        codes = reasons(
+            row, distance, speaks=speaks, continuity=pk in continuity, open_tasks=detail.open_tasks
+        )
+        ranked.append(
+            Candidate(
+                volunteer_id=pk,
+                name=volunteer_name(detail.first_name, detail.last_name),
+                organisation=detail.organisation,
+                distance_km=round(distance, 3),
+                score=round(SCORE_BASE - cost, 2),
+                reasons=[reasons.text(code, params) for code, params in codes],
+                reason_codes=codes,
+                cost_km=cost,
                 open_tasks=detail.open_tasks,
-            ),
-            cost_km=cost,
-            open_tasks=detail.open_tasks,
+            )
         )
-        for cost, distance, pk, speaks, row, detail in islice(
-            _with_load(scored, chunk=limit + 10), limit
-        )
-    ]
+    return ranked

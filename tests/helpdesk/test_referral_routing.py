@@ -8,11 +8,13 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import override
 
 from helpdesk.board import board_snapshot
 from helpdesk.models import BoardEvent, HelpRequest, TimelineEvent
 from helpdesk.safety import Concern, referral_organisation, referral_route
 from helpdesk.services import helprequest_create
+from helpdesk.timeline_texts import timeline_text
 from matching.models import Offer, Organisation
 from tests.conftest import make_user
 from tests.factories import (
@@ -28,6 +30,22 @@ from .test_consumer import connect
 from .test_intake import intake_data
 
 NOTE = "Ring vardagar 10–12. Lämna inget meddelande."
+
+
+def english(event) -> str:
+    """The timeline text as a reader with the English UI reads it."""
+    with override("en"):
+        return timeline_text(event)
+
+
+def swedish(event) -> str:
+    with override("sv"):
+        return timeline_text(event)
+
+
+def concern_label(concern) -> str:
+    with override("en"):
+        return str(dict(Organisation.Concern.choices)[str(concern)]).lower()
 
 
 @pytest.fixture
@@ -245,13 +263,14 @@ def test_a_referral_goes_to_the_organisation_that_takes_its_concern(lines, conce
     assert referral.routed_to == organisation
     assert note.data["organisation_id"] == organisation.pk
     assert note.data["concern"] == (str(concern) if concern else None)
-    # The timeline says which organisation and why.
-    assert note.text.startswith(f"Referral routed to {organisation.name}: ")
-    assert note.data["reason"] and note.data["reason"] in note.text
+    # The timeline says which organisation and why, in the reader's language.
+    assert english(note).startswith(f"Referral routed to {organisation.name}: ")
+    assert swedish(note).startswith(f"Hänvisning skickad till {organisation.name}: ")
+    assert note.data["reason"]
     if expected != "municipal":
-        assert f"takes {concern} cases" in note.text
+        assert f"takes cases of {concern_label(concern)}" in english(note)
     else:
-        assert "municipal line" in note.text
+        assert "municipal line" in english(note)
 
 
 @pytest.mark.django_db
@@ -262,7 +281,7 @@ def test_without_a_shelter_or_youth_line_the_municipal_line_takes_them(lines):
     for concern in Concern:
         referral, note = routed(concern)
         assert referral.routed_to == municipal, concern
-        assert "no organisation lists this concern" in note.text
+        assert "no organisation lists this concern" in english(note)
 
 
 @pytest.mark.django_db
@@ -272,9 +291,9 @@ def test_an_organisation_taking_other_concerns_never_gets_the_case(lines):
     referral, note = routed(Concern.SELF_HARM)
     assert referral.routed_to is None
     assert note.data["organisation_id"] is None
-    assert (
-        note.text
-        == "The support line handles this referral: no organisation takes self_harm cases."
+    assert english(note) == (
+        "The support line handles this referral: "
+        "no organisation takes cases of suicidal thoughts or self-harm."
     )
 
 
@@ -295,7 +314,7 @@ def test_among_shelters_the_district_and_language_decide_then_the_load(lines):
         )
         referral_route(request=referral, concern=Concern.VIOLENCE)
     assert referral.routed_to == local
-    assert "serves the district" in referral.timeline.get(data__referral=True).text
+    assert "serves the district" in english(referral.timeline.get(data__referral=True))
     # Elsewhere, the two shelters are equal but for their open referrals: the local one has
     # one now, so the next goes to the other.
     elsewhere, _ = routed(Concern.VIOLENCE)
@@ -408,7 +427,7 @@ def test_the_concern_the_operator_chooses_decides_and_the_timeline_says_so(
     assert referral.routed_to == organisation
     assert note.data["concern"] == concern
     stated = referral.timeline.get(data__concern_chosen=True)
-    assert stated.text == f"Concern: {concern}, chosen by the operator."
+    assert english(stated) == f"Concern: {concern_label(concern)}, chosen by the operator."
 
 
 @pytest.mark.django_db
@@ -419,7 +438,9 @@ def test_a_blank_concern_is_read_from_what_the_operator_wrote(operator_client, l
     assert referral.routed_to == organisation
     assert note.data["concern"] == concern
     stated = referral.timeline.get(data__concern=str(concern), data__concern_chosen=False)
-    assert stated.text == f"Concern: {concern}, read from what the operator wrote."
+    assert (
+        english(stated) == f"Concern: {concern_label(concern)}, read from what the operator wrote."
+    )
 
 
 @pytest.mark.django_db
@@ -430,8 +451,8 @@ def test_a_blank_concern_and_nothing_telling_goes_to_the_municipal_line(operator
     )
     assert referral.routed_to == municipal
     assert note.data["concern"] is None
-    assert "the concern is not known" in note.text
-    assert referral.timeline.filter(text__startswith="Concern not known").exists()
+    assert "the concern is not known" in english(note)
+    assert referral.timeline.filter(data__msg="concern_unknown").exists()
 
 
 @pytest.mark.django_db

@@ -98,7 +98,7 @@ def test_reasons_are_swedish_by_default():
     request = helprequest_make(resident=resident_make(language="ar"))
     with override("sv"):
         (candidate,) = candidates_rank(request=request)
-    assert candidate.reasons_text.startswith("1.2 km · talar arabiska · 0 öppna uppdrag")
+    assert candidate.reasons_text.startswith("1,2 km · talar arabiska · 0 öppna uppdrag")
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,9 @@ def test_no_still_looking_in_the_minute_the_resident_was_told_a_volunteer_is_sou
     (confirmation,) = texts_to(resident)
     assert "looking for a volunteer" in confirmation
     # The operator who calls is told what the resident last heard.
-    assert request.timeline.filter(kind=TimelineEvent.Kind.NOTE, text__contains="not texted")
+    assert request.timeline.filter(
+        kind=TimelineEvent.Kind.NOTE, data__msg__startswith="update_not_sent"
+    )
 
 
 def test_still_looking_is_texted_when_matching_gives_up_later():

@@ -147,7 +147,7 @@ def test_cancel_by_sms_does_not_close_a_referral(sms_in):
     sms_in(str(resident.phone), f"AVBRYT {referral.code}")
     referral.refresh_from_db()
     assert referral.status == S.NEW
-    assert referral.timeline.filter(text__startswith="Cancellation asked").exists()
+    assert referral.timeline.filter(data__msg="sms_cancel_asked").exists()
 
 
 def test_nothing_is_texted_about_a_referral_when_it_closes():
