@@ -6,6 +6,7 @@ part that gives way. No text uses Twilio's reserved words (STOP, START, YES, HEL
 """
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -62,7 +63,8 @@ def offer_text(offer: Offer, *, distance_km: float | None = None) -> str:
         facts = {
             "kind": kind_phrase(request.kind),
             "place": place,
-            "km": f"{distance_km:.1f}" if distance_km is not None else "?",
+            # In the volunteer's number format: "1,4" in Swedish, "1.4" in English.
+            "km": number_format(distance_km, 1) if distance_km is not None else "?",
             "when": when_text(request),
             "code": offer.code,
             "until": expires,
