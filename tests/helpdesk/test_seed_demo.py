@@ -48,3 +48,33 @@ def test_demo_numbers_are_valid_and_in_the_fiction_ranges():
     for phone in Volunteer.objects.values_list("phone", flat=True):
         assert str(phone).startswith("+467017406")
     assert not Volunteer.objects.filter(organisation__takes_sensitive_cases=True).exists()
+
+
+def test_demo_people_have_names_of_their_own_and_a_history_over_weeks():
+    """Candidates are told apart by name first, and the needs page's daily chart shows a
+    series: requests met on most days of the last three weeks, with nobody texted about
+    them."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from notifications.models import Message
+
+    call_command("seed_demo")
+    messages = Message.objects.count()
+    volunteers = Volunteer.objects.values("first_name", "last_name")
+    assert not volunteers.annotate(n=Count("id")).filter(n__gt=1).exists()
+    residents = Resident.objects.exclude(name="").values("name")
+    assert not residents.annotate(n=Count("id")).filter(n__gt=1).exists()
+    days = (
+        HelpRequest.objects.filter(
+            status="done",
+            closed_at__date__lt=HelpRequest.objects.latest("created_at").created_at.date(),
+        )
+        .annotate(day=TruncDate("closed_at"))
+        .values("day")
+        .distinct()
+        .count()
+    )
+    assert days >= 14
+    call_command("seed_demo")
+    assert Message.objects.count() == messages

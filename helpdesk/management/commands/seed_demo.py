@@ -172,6 +172,21 @@ REQUEST_TEXTS = {
 }
 
 
+# Days back that the demo's history of met requests reaches.
+HISTORY_DAYS = 21
+
+
+def name_unused(firsts: list[str], lasts: list[str], start: int, taken: set) -> tuple[str, str]:
+    """The first (first name, last name) from `start` on that nobody has yet; taken then."""
+    for step in range(len(firsts) * len(lasts)):
+        n = start + step
+        name = (firsts[n % len(firsts)], lasts[(n // len(firsts)) % len(lasts)])
+        if name not in taken:
+            taken.add(name)
+            return name
+    raise ValueError("more people than names: add names to FIRST_NAMES and LAST_NAMES")
+
+
 def jitter(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
     """A point up to `km` from (lat, lon)."""
     r = km * math.sqrt(rng.random())
@@ -203,6 +218,7 @@ class Command(BaseCommand):
         volunteers = self.seed_volunteers(rng, districts, organisations)
         residents = self.seed_residents(rng, districts)
         self.seed_requests(rng, residents, volunteers, users["operator"])
+        self.seed_history(rng, residents, volunteers)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
@@ -270,6 +286,8 @@ class Command(BaseCommand):
         return users
 
     def seed_volunteers(self, rng, districts, organisations) -> list[Volunteer]:
+        # One name per person: an operator tells candidates apart by name first.
+        taken = {(v.first_name, v.last_name) for v in Volunteer.objects.all()}
         helping = [o for o in organisations.values() if not o.takes_sensitive_cases]
         district_list = list(districts.values())
         volunteers = []
@@ -289,12 +307,16 @@ class Command(BaseCommand):
             skills = {"groceries", "pharmacy"} | set(
                 rng.sample(["errand", "callback", "phone_friend", "transport", "other"], 2)
             )
-            pool = FIRST_NAMES.get(mother_tongue, FIRST_NAMES["sv"])
-            surnames = LAST_NAMES.get(mother_tongue, LAST_NAMES["sv"])
+            first, last = name_unused(
+                FIRST_NAMES.get(mother_tongue, FIRST_NAMES["sv"]),
+                LAST_NAMES.get(mother_tongue, LAST_NAMES["sv"]),
+                i,
+                taken,
+            )
             volunteers.append(
                 Volunteer.objects.create(
-                    first_name=pool[i % len(pool)],
-                    last_name=surnames[(i // len(pool)) % len(surnames)],
+                    first_name=first,
+                    last_name=last,
                     phone=phone,
                     organisation=organisation,
                     languages=languages,
@@ -311,6 +333,7 @@ class Command(BaseCommand):
         return volunteers
 
     def seed_residents(self, rng, districts) -> list[Resident]:
+        taken = {tuple(r.name.split(" ", 1)) for r in Resident.objects.exclude(name="")}
         district_list = list(districts.values())
         languages = ["sv"] * 5 + ["ar"] * 2 + ["tr", "fi", "en"]
         residents = []
@@ -322,15 +345,13 @@ class Command(BaseCommand):
                 continue
             language = languages[i % len(languages)]
             pool_key = language if language in FIRST_NAMES else "sv"
+            first, last = name_unused(FIRST_NAMES[pool_key], LAST_NAMES[pool_key], i * 3, taken)
             district = district_list[i % len(district_list)]
             lat, lon = jitter(rng, district.lat, district.lon, 0.8)
             residents.append(
                 Resident.objects.create(
                     phone=phone,
-                    name=(
-                        f"{FIRST_NAMES[pool_key][(i * 3) % len(FIRST_NAMES[pool_key])]} "
-                        f"{LAST_NAMES[pool_key][i % len(LAST_NAMES[pool_key])]}"
-                    ),
+                    name=f"{first} {last}",
                     address=f"{STREETS[i % len(STREETS)]} {rng.randint(1, 60)}",
                     district=district,
                     lat=lat,
@@ -409,6 +430,66 @@ class Command(BaseCommand):
                 actor=operator,
             )
             referral_route(request=referral, concern=Concern.VIOLENCE, actor=operator)
+
+    def seed_history(self, rng, residents, volunteers) -> None:
+        """Requests met over the last weeks, so the needs page's daily chart shows a series.
+        Written as their timeline says they went (created, offered, assigned, done), dated in
+        the past; nobody is texted about the past."""
+        if HelpRequest.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).exists():
+            return
+        S = HelpRequest.Status
+        kinds = [
+            k
+            for k in HelpRequest.Kind
+            if k in REQUEST_TEXTS and k not in HelpRequest.OPERATOR_KINDS
+        ]
+        now = timezone.now()
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            for _ in range(rng.randint(1, 4)):
+                resident = rng.choice(residents)
+                kind = rng.choice(kinds)
+                helpers = [v for v in volunteers if kind in v.skills]
+                if not helpers:
+                    continue
+                volunteer = rng.choice(helpers)
+                created = now - timedelta(days=days_ago, hours=rng.uniform(0, 9))
+                matched = created + timedelta(minutes=rng.uniform(4, 240))
+                closed = matched + timedelta(hours=rng.uniform(1, 30))
+                request = helprequest_create(
+                    resident=resident, kind=kind, task_text=REQUEST_TEXTS[kind]
+                )
+                offer = Offer.objects.create(
+                    request=request,
+                    volunteer=volunteer,
+                    code=request.code,
+                    status=Offer.Status.DONE,
+                    responded_at=matched,
+                    expires_at=created + timedelta(minutes=20),
+                )
+                Offer.objects.filter(pk=offer.pk).update(created_at=created)
+                steps = [
+                    (S.NEW, S.MATCHING, created),
+                    (S.MATCHING, S.OFFERED, created),
+                    (S.OFFERED, S.ASSIGNED, matched),
+                    (S.ASSIGNED, S.DONE, closed),
+                ]
+                for before, after, at in steps:
+                    TimelineEvent.objects.create(
+                        request=request,
+                        kind=TimelineEvent.Kind.STATUS,
+                        actor_label="system",
+                        from_status=before,
+                        to_status=after,
+                        at=at,
+                    )
+                request.timeline.filter(kind=TimelineEvent.Kind.CREATED).update(at=created)
+                HelpRequest.objects.filter(pk=request.pk).update(
+                    status=S.DONE,
+                    assigned_volunteer=volunteer,
+                    created_at=created,
+                    closed_at=closed,
+                    updated_at=closed,
+                )
 
     def advance(self, rng, request, status, volunteers, operator) -> None:
         S = HelpRequest.Status
