@@ -23,6 +23,17 @@ class VolunteerForm(forms.ModelForm):
             "max_distance_km",
             "max_open_tasks",
         ]
+        # The model's fields have no translated names: the form gives them.
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "district": _("District"),
+            "languages": _("Languages"),
+            "skills": _("Can help with"),
+            "vetted": _("Vetted"),
+            "max_distance_km": _("Max distance (km)"),
+            "max_open_tasks": _("Max open tasks"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +68,7 @@ class CapacityForm(forms.ModelForm):
     class Meta:
         model = Capacity
         fields = ["kind", "district", "per_week"]
+        labels = {"kind": _("Task"), "district": _("District"), "per_week": _("Per week")}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -191,6 +191,19 @@ class Volunteer(models.Model):
     def available(self) -> bool:
         return self.is_active and not self.paused and not self.opted_out
 
+    @property
+    def languages_text(self) -> str:
+        """The languages in words, in the active language ("svenska, tigrinja")."""
+        from .search import language_name  # search reads this module's models
+
+        return ", ".join(sorted(language_name(code) for code in self.languages))
+
+    @property
+    def skills_text(self) -> str:
+        """The task kinds in words, in the active language ("Matinköp, Telefonvän")."""
+        labels = dict(skill_choices())
+        return ", ".join(sorted(str(labels.get(code, code)) for code in self.skills))
+
 
 class Offer(models.Model):
     """A request offered to one volunteer by SMS. First accept wins; the database makes sure."""

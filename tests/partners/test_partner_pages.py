@@ -210,3 +210,22 @@ def test_import_of_an_edited_export_shows_changes_and_updates(setup):
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.first_name == "Ändrad"
+
+
+def test_partner_forms_and_lists_are_in_swedish_with_labels_not_codes(setup):
+    client, ours, mine = setup["client"], setup["ours"], setup["mine"]
+    Volunteer.objects.filter(pk=mine.pk).update(
+        languages={"sv", "ti"}, skills={"groceries", "phone_friend"}
+    )
+    form = client.get(f"/partners/{ours.pk}/volunteers/add/").content.decode()
+    for english in ("First name:", "Vetted:", "Max distance", "Last name:"):
+        assert english not in form
+    assert "Förnamn:" in form and "Kontrollerad" in form
+    # The checkbox sits inside its label, beside the text.
+    assert '<label class="check"><input type="checkbox" name="vetted"' in form
+    capacity = client.get(f"/partners/{ours.pk}/capacity/").content.decode()
+    assert "Kind:" not in capacity and "Per week:" not in capacity
+    assert "Per vecka:" in capacity
+    listing = client.get(f"/partners/{ours.pk}/").content.decode()
+    assert "phone_friend" not in listing and "sv, ti" not in listing
+    assert "Matinköp, Telefonvän" in listing and "svenska, tigrinja" in listing
