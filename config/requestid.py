@@ -19,7 +19,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .logging import personal_data_mask
+from .logging import MaskPersonalData, personal_data_mask
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 ACCEPTED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -118,3 +118,8 @@ def sentry_init(*, dsn: str, environment: str = "production", **options: Any) ->
         ],
         **options,
     )
+    # sentry-sdk gives its own logger a handler of its own (stderr, for its debug mode):
+    # it masks like every other handler.
+    for handler in logging.getLogger("sentry_sdk.errors").handlers:
+        if not any(isinstance(f, MaskPersonalData) for f in handler.filters):
+            handler.addFilter(MaskPersonalData())

@@ -14,7 +14,7 @@ TIME_TO_MATCH_WINDOW = timedelta(days=1)
 QUANTILES = (0.5, 0.9, 0.99)
 
 
-def times_to_match(*, since) -> list[float]:
+def _times_to_match(*, since) -> list[float]:
     waited = ExpressionWrapper(
         F("responded_at") - F("request__created_at"), output_field=fields.DurationField()
     )
@@ -40,7 +40,7 @@ class MatchingCollector:
             offers.add_metric([row["status"]], row["n"])
         yield offers
 
-        waits = times_to_match(since=timezone.now() - TIME_TO_MATCH_WINDOW)
+        waits = _times_to_match(since=timezone.now() - TIME_TO_MATCH_WINDOW)
         quantiles = GaugeMetricFamily(
             "samhjalp_time_to_match_seconds",
             "From a request's creation to its accepted offer, over the last day, by quantile.",

@@ -90,6 +90,8 @@ def test_every_query_parameter_takes_any_number_without_a_500(settings):
         )
         for value in ODD_NUMBERS:
             response = client.get(path, dict.fromkeys(names, value))
+            if path == "/readyz" and response.status_code == 503:
+                continue  # not ready by design: no worker beats here (config/probes.py)
             assert response.status_code < 500, f"{path} with {value!r}"
 
 

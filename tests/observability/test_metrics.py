@@ -15,8 +15,7 @@ from matching.models import Offer
 from notifications.health import worker_beat
 from notifications.models import Message
 from notifications.services import message_status_apply, sms_send
-from notifications.sweep import sms_sweep
-from notifications.sweep import sms_sweep_task
+from notifications.sweep import sms_sweep, sms_sweep_task
 from tests.factories import CENTRE, helprequest_make, mobile, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post
 
