@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Capacity, Volunteer
+from matching.search import language_name
 from notifications.phones import phone_is_mobile, phone_normalise
 
 from .models import District, HelpRequest
@@ -43,6 +44,11 @@ class VolunteerForm(forms.ModelForm):
             self.initial["skills"] = sorted(self.instance.skills)
         self.fields["district"].required = True
         self.fields["languages"].required = True
+        # The languages' names in the reader's language (the model's are Swedish, as the
+        # spreadsheet's are).
+        self.fields["languages"].choices = [
+            (code, language_name(code)) for code, _name in self.fields["languages"].choices
+        ]
 
     def clean_phone(self) -> str:
         phone = phone_normalise(self.cleaned_data["phone"])

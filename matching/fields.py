@@ -61,7 +61,8 @@ class CodeSetField(models.CharField):
                 choices=choices,
                 required=not self.blank,
                 widget=forms.CheckboxSelectMultiple,
-                label=self.verbose_name.capitalize(),
+                # A form's own label (ModelForm Meta.labels) wins: it is the translated one.
+                label=kwargs.get("label") or self.verbose_name.capitalize(),
                 help_text=self.help_text,
             )
         return forms.CharField(
