@@ -84,19 +84,34 @@ def offer_minutes(request: HelpRequest) -> int:
     return settings.MATCHING_OFFER_MINUTES
 
 
-def _escalate(request: HelpRequest, msg: str, args: dict | None = None, *, actor=None) -> None:
-    """Escalate with the reason as a code (helpdesk.timeline_texts), rendered for each reader;
-    escalation_reason keeps its text in the site's language."""
+def helprequest_escalate(
+    *,
+    request: HelpRequest,
+    msg: str,
+    args: dict | None = None,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str = "",
+    **changes,
+) -> HelpRequest:
+    """To operators, from any path (matching gave up, a referral opened, a text that may
+    signal danger): the reason is a code (helpdesk.timeline_texts) rendered for each reader,
+    and escalation_reason keeps its text in the site's language. `changes` are saved with it
+    (a volunteer let go, the operators-only flag, a kind that became a referral)."""
     text = render_stored(msg, args or {})
-    helprequest_transition(
+    return helprequest_transition(
         request=request,
         to=S.ESCALATED,
         actor=actor,
-        actor_label="" if actor else SYSTEM,
+        actor_label=actor_label or ("" if actor else SYSTEM),
         msg=msg,
         args=args,
         escalation_reason=text[:300],
+        **changes,
     )
+
+
+def _escalate(request: HelpRequest, msg: str, args: dict | None = None, *, actor=None) -> None:
+    helprequest_escalate(request=request, msg=msg, args=args, actor=actor)
 
 
 def helprequest_match_enqueue(*, request: HelpRequest) -> None:
@@ -496,7 +511,7 @@ def volunteer_offers_withdraw(*, volunteer: Volunteer, reason: str | dict) -> li
 
 def helprequests_match_open(*, limit: int = 200) -> dict[str, int]:
     """Start matching for requests waiting without a wave, most pressing first (urgency, risk
-    flags, time waited, district weight: helpdesk.services.helprequest_priority), so that
+    flags, time waited, district weight: matching.priority.helprequest_priority), so that
     when volunteers are scarce the first offers go where they matter most."""
     waiting = (
         HelpRequest.objects.filter(

@@ -18,10 +18,9 @@ from django.db.models import Q
 from matching.models import Offer
 
 from .models import HelpRequest, Resident, TimelineEvent
-from .offers import offers_withdraw
+from .offers import helprequest_escalate, offers_withdraw
 from .realtime import BoardEventKind, board_publish
-from .services import helprequest_transition, timeline_record
-from .timeline_texts import render_stored
+from .services import timeline_record
 
 S = HelpRequest.Status
 # Statuses in which a volunteer is asked or holds the task: these go back to operators.
@@ -70,20 +69,17 @@ def _with_volunteers(request: HelpRequest) -> bool:
 
 def _to_operators(request: HelpRequest, actor: AbstractBaseUser | None) -> None:
     msg = "sensitive" if request.sensitive else "open_referral"
-    reason = render_stored(msg, {})
     actor_label = "" if actor else "system"
     offers_withdraw(request=request, actor=actor, reason={"msg": msg})
     # Nothing is live any more, so the offers may carry the flag; done before the request's own
     # save, whose post_save comes back here and must find nothing left to do.
     Offer.objects.filter(request=request).update(request_operators_only=True)
     if request.status in WITH_VOLUNTEERS:
-        helprequest_transition(
+        helprequest_escalate(
             request=request,
-            to=S.ESCALATED,
+            msg=msg,
             actor=actor,
             actor_label=actor_label,
-            msg=msg,
-            escalation_reason=reason[:300],
             assigned_volunteer=None,
             operators_only=True,
         )

@@ -24,7 +24,7 @@ from notifications.phones import phone_mask, phone_try_normalise
 from . import resident_texts as texts
 from .languages import language_guess
 from .models import HelpRequest, Resident
-from .offers import helprequest_match_enqueue, offers_withdraw
+from .offers import helprequest_escalate, helprequest_match_enqueue, offers_withdraw
 from .realtime import BoardEventKind, board_publish
 from .resident_answers import cancel_handle, feedback_store, rating_store, resident_conversation
 from .resident_reading import (
@@ -38,8 +38,7 @@ from .resident_reading import (
 )
 from .resident_records import SMS, callback_due_ensure, request_note, sms_in_record
 from .safety import Concern, danger_read, referral_route
-from .services import helprequest_create, helprequest_transition
-from .timeline_texts import render_stored
+from .services import helprequest_create
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +247,6 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
     for the operator's call: the person the resident fears may be the one a volunteer meets
     at the door. An operator matches them again after the call if all is well."""
     reason = {"msg": "sms_danger_hold", "args": {"code": triage.code}}
-    reason_text = render_stored(reason["msg"], reason["args"])
     # The triage itself too: an open callback it joined may be a phone friend's.
     for request in open_requests.filter(sensitive=False):
         request = HelpRequest.objects.select_for_update().get(pk=request.pk)
@@ -257,13 +255,11 @@ def _hold_for_call(open_requests, *, triage: HelpRequest) -> None:
             continue  # an operator calls before anything is offered anyway
         offers_withdraw(request=request, reason=reason)
         if request.status in _VOLUNTEER_STATUSES:
-            helprequest_transition(
+            helprequest_escalate(
                 request=request,
-                to=Status.ESCALATED,
-                actor_label="system",
                 msg=reason["msg"],
                 args=reason["args"],
-                escalation_reason=reason_text[:300],
+                actor_label="system",
                 assigned_volunteer=None,
             )
         elif request.assigned_volunteer_id is not None:
@@ -323,7 +319,6 @@ def _referral_take_over(request: HelpRequest) -> HelpRequest:
     offers_withdraw(request=request, reason={"msg": "sms_danger"})
     request = HelpRequest.objects.select_for_update().get(pk=request.pk)
     note = {"msg": "sms_danger_take_over", "args": {"kind": request.kind}}
-    text = render_stored(note["msg"], note["args"])
     request.kind, request.urgency = Kind.REFERRAL, HelpRequest.Urgency.URGENT
     changes = {
         "kind": Kind.REFERRAL,
@@ -334,13 +329,11 @@ def _referral_take_over(request: HelpRequest) -> HelpRequest:
     }
     if request.status in (Status.MATCHING, Status.OFFERED, Status.ASSIGNED):
         # Sensitive in the same save, so the status signal texts the resident nothing.
-        return helprequest_transition(
+        return helprequest_escalate(
             request=request,
-            to=Status.ESCALATED,
-            actor_label="system",
             msg=note["msg"],
             args=note["args"],
-            escalation_reason=text[:300],
+            actor_label="system",
             **changes,
         )
     for field, value in changes.items():
