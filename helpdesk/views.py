@@ -52,6 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "kinds": HelpRequest.Kind.choices,
         "languages": language_choices(),
         "organisations": organisations,
+        # A card's labels in this viewer's language: an event carries the publisher's.
+        "card_labels": {
+            "kind": {code: str(label) for code, label in HelpRequest.Kind.choices},
+            "urgency": {str(v): str(label) for v, label in HelpRequest.Urgency.choices},
+        },
     }
     return render(request, "helpdesk/board.html", context)
 

@@ -11,6 +11,9 @@
   var cards = new Map();
   var seq = 0, attempt = 0, socket = null;
   var requestUrl = board.dataset.requestUrl.replace(/0\/$/, "");
+  // Labels in this page's language; a live event's card carries its publisher's language.
+  var labelsNode = document.getElementById("card-labels");
+  var labels = labelsNode ? JSON.parse(labelsNode.textContent) : { kind: {}, urgency: {} };
   var today = new Date().toDateString();
 
   function setState(name) {
@@ -40,11 +43,11 @@
     li.dataset.id = card.id;
     var a = document.createElement("a");
     a.href = requestUrl + card.id + "/";
-    a.textContent = "#" + card.code + " " + card.kind_label;
+    a.textContent = "#" + card.code + " " + (labels.kind[card.kind] || card.kind_label);
     li.appendChild(a);
     var meta = document.createElement("div");
     meta.className = "meta";
-    meta.textContent = [card.district, card.language.toUpperCase(), card.urgency_label].filter(Boolean).join(" · ");
+    meta.textContent = [card.district, card.language.toUpperCase(), labels.urgency[card.urgency] || card.urgency_label].filter(Boolean).join(" · ");
     li.appendChild(meta);
     if (card.task) {
       var task = document.createElement("div");

@@ -67,3 +67,20 @@ def test_an_old_row_keeps_its_stored_text():
 
     with override("en"):
         assert timeline_text(event) == "Gammal anteckning"
+
+
+def test_the_board_labels_cards_in_the_viewers_language(client):
+    """A live event's card is labelled in the language of whoever caused it (the worker
+    writes Swedish); the page gives the board its labels in the viewer's language."""
+    import json
+    import re
+
+    client.force_login(make_user("op", "operator"))
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    labels = json.loads(re.search(r'id="card-labels"[^>]*>(.*?)</script>', page, re.S)[1])
+    assert labels["kind"]["groceries"] == "Groceries"
+    client.cookies["django_language"] = "sv"
+    page = client.get("/").content.decode()
+    labels = json.loads(re.search(r'id="card-labels"[^>]*>(.*?)</script>', page, re.S)[1])
+    assert labels["kind"]["groceries"] == "Matinköp"
