@@ -118,8 +118,12 @@ def sentry_init(*, dsn: str, environment: str = "production", **options: Any) ->
         ],
         **options,
     )
-    # sentry-sdk gives its own logger a handler of its own (stderr, for its debug mode):
-    # it masks like every other handler.
+    sentry_logging_mask()
+
+
+def sentry_logging_mask() -> None:
+    """sentry-sdk gives its own logger a handler of its own (stderr, for its debug mode) as
+    soon as it is imported: it masks like every other handler."""
     for handler in logging.getLogger("sentry_sdk.errors").handlers:
         if not any(isinstance(f, MaskPersonalData) for f in handler.filters):
             handler.addFilter(MaskPersonalData())

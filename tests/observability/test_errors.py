@@ -14,7 +14,10 @@ import pytest
 import sentry_sdk
 
 from config.logging import MaskPersonalData
-from config.requestid import JsonFormatter, RequestIdFilter, sentry_init
+from config.requestid import JsonFormatter, RequestIdFilter, sentry_init, sentry_logging_mask
+
+# Importing sentry-sdk (above) gave its logger a handler; every handler masks.
+sentry_logging_mask()
 
 PHONE = "+46701740685"
 SPELLINGS = (PHONE, "070-174 06 85", "0046 70 174 06 85")
