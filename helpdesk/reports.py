@@ -29,13 +29,20 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from matching.kinds import kind_get
+
 from .models import District, HelpRequest, Resident, TimelineEvent
 from .percentiles import RISK_FLAGS, percentiles_grouped
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
+
+
 # Kinds volunteers can take; referrals go to organisations, not to volunteer capacity.
-VOLUNTEER_KINDS = [k for k in HelpRequest.Kind.values if k not in HelpRequest.SENSITIVE_KINDS]
+def volunteer_kinds() -> list[str]:
+    """The kinds volunteers may take, read from the registry when a report is made (so a
+    kind registered later is in it)."""
+    return [k for k in HelpRequest.Kind.values if k not in HelpRequest.SENSITIVE_KINDS]
 
 
 @dataclass
@@ -295,12 +302,15 @@ def active_volunteers() -> dict[tuple[int, str], int]:
     """Volunteers who can take offers now, per (district id, kind they are skilled in)."""
     from matching.models import Volunteer
 
+    kinds = volunteer_kinds()
+    # Skilled for a kind: listing the skill the registry says it needs.
+    skills = {kind: (kind_get(kind).skill if kind_get(kind) else kind) or kind for kind in kinds}
     counts = (
         Volunteer.objects.filter(is_active=True, paused=False, opted_out=False)
         .values("district_id")
         .annotate(
             everyone=Count("id"),
-            **{kind: Count("id", filter=Q(skills__has=kind)) for kind in VOLUNTEER_KINDS},
+            **{f"k_{kind}": Count("id", filter=Q(skills__has=skills[kind])) for kind in kinds},
         )
         .order_by()
     )
@@ -308,8 +318,8 @@ def active_volunteers() -> dict[tuple[int, str], int]:
     for row in counts:
         district_id = row["district_id"] or 0
         result[(district_id, "")] = row["everyone"]
-        for kind in VOLUNTEER_KINDS:
-            result[(district_id, kind)] = row[kind]
+        for kind in kinds:
+            result[(district_id, kind)] = row[f"k_{kind}"]
     return result
 
 
@@ -318,6 +328,7 @@ def needs_report(*, days: int = DEFAULT_PERIOD, now: dt.datetime | None = None) 
     grouped = figures_grouped(since=since, until=until)
     capacity = capacity_per_week()
     volunteers = active_volunteers()
+    kinds = volunteer_kinds()
 
     def pick(dim: str, k1: str = "", k2: str = "") -> Figures:
         figures = grouped.get((dim, k1, k2)) or Figures()
@@ -334,14 +345,14 @@ def needs_report(*, days: int = DEFAULT_PERIOD, now: dt.datetime | None = None) 
         figures.population_70_plus = district.population_70_plus if district else None
         if district:
             figures.capacity_per_week = round(
-                sum(capacity.get((district_id, kind), 0) for kind in VOLUNTEER_KINDS), 2
+                sum(capacity.get((district_id, kind), 0) for kind in kinds), 2
             )
         figures.active_volunteers = volunteers.get((district_id, ""), 0)
         districts.append((district, figures))
         for kind in HelpRequest.Kind.values:
             cell = pick("cell", str(district_id), kind)
             cell.population_70_plus = figures.population_70_plus
-            if district and kind in VOLUNTEER_KINDS:
+            if district and kind in kinds:
                 cell.capacity_per_week = capacity.get((district_id, kind), 0)
             cell.active_volunteers = volunteers.get((district_id, kind), 0)
             cells[(district_id, kind)] = cell

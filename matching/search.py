@@ -20,6 +20,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+import languages
 from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile
 
@@ -87,7 +88,10 @@ class DaysSince(Func):
 
 
 def language_name(code: str) -> str:
-    return str(LANGUAGE_NAMES.get(code, code))
+    """A language volunteers may speak, by name: ours, else its language pack's own."""
+    if code in LANGUAGE_NAMES:
+        return str(LANGUAGE_NAMES[code])
+    return languages.pack(code).name if code in languages.codes() else code
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

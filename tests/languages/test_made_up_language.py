@@ -141,3 +141,9 @@ def test_the_voice_menu_offers_zorblish_in_its_voice_and_speaks_its_prompts(clie
     request = Resident.objects.get(phone=call["From"]).requests.get()
     assert (request.language, request.kind) == ("xx", HelpRequest.Kind.GROCERIES)
     assert root.find("Say").get("voice") == "Polly.Zorbo"
+
+
+def test_an_operator_reads_its_name_where_volunteers_languages_are_named():
+    from matching.search import language_name
+
+    assert language_name("xx") == XX.name

@@ -101,3 +101,11 @@ def garden_read():
             yield kind
     finally:
         languages.pack_register(swedish)
+
+
+def test_the_needs_report_counts_volunteers_for_a_kind_registered_at_run_time(garden):
+    from helpdesk.reports import active_volunteers, volunteer_kinds
+
+    gardener = volunteer_make(skills={"garden"}, vetted=True)
+    assert "garden" in volunteer_kinds()
+    assert active_volunteers()[(gardener.district_id or 0, "garden")] == 1
