@@ -4,12 +4,10 @@ published to the boards; matching's own services do the offering and assigning."
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from matching.models import Offer
 from matching.priority import helprequest_priority
@@ -62,7 +60,7 @@ def helprequest_rematch(*, request: HelpRequest, actor: AbstractBaseUser) -> str
     also reopens a request held as escalated. Returns helprequest_match's outcome."""
     with transaction.atomic():
         timeline_record(
-            request=request, kind=TimelineEvent.Kind.NOTE, text=_("Matching re-run"), actor=actor
+            request=request, kind=TimelineEvent.Kind.NOTE, msg="matching_rerun", actor=actor
         )
         board_publish(request=request, event=BoardEventKind.TIMELINE)
         return helprequest_match(request=request, actor=actor)
@@ -137,12 +135,10 @@ def helprequest_resident_update(
     changed += task_fields
     locked.priority = helprequest_priority(locked)
     locked.save(update_fields=["district", "language", "priority", "updated_at", *task_fields])
-    with override(settings.LANGUAGE_CODE):
-        text = _("Resident details updated")
     timeline_record(
         request=locked,
         kind=TimelineEvent.Kind.NOTE,
-        text=text,
+        msg="resident_details_updated",
         actor=actor,
         data={"token": token, "resident_details": True, "fields": changed},
     )

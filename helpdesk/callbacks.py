@@ -85,7 +85,7 @@ def callback_claim(*, callback: Callback, user: AbstractBaseUser) -> bool:
             timeline_record(
                 request=callback.request,
                 kind=TimelineEvent.Kind.CALLBACK,
-                text=_("Callback claimed"),
+                msg="callback_claimed",
                 actor=user,
             )
             board_publish(request=callback.request, event=BoardEventKind.CALLBACK)
@@ -158,12 +158,11 @@ def callback_reschedule(
     locked.claimed_at = None
     locked.save(update_fields=["due_at", "claimed_by", "claimed_at"])
     callback_due_schedule(callback=locked)
-    when = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-    text = _("Rescheduled to %(when)s") % {"when": when}
     timeline_record(
         request=locked.request,
         kind=TimelineEvent.Kind.CALLBACK,
-        text=f"{text}. {outcome}".strip(". ") if outcome else text,
+        msg="callback_rescheduled",
+        args={"when": due_at.isoformat(), "outcome": outcome},
         actor=user,
     )
     board_publish(request=locked.request, event=BoardEventKind.CALLBACK)
@@ -206,7 +205,11 @@ def callback_convert(
     locked.done_at = timezone.now()
     locked.save(update_fields=["outcome", "done_at"])
     timeline_record(
-        request=locked.request, kind=TimelineEvent.Kind.CALLBACK, text=locked.outcome, actor=user
+        request=locked.request,
+        kind=TimelineEvent.Kind.CALLBACK,
+        msg="callback_converted",
+        args={"code": created.code},
+        actor=user,
     )
     _request_close(locked, user)
     helprequest_match_enqueue(request=created)

@@ -13,9 +13,11 @@ withdrawal's reason); `kind` is a task kind's code, `reasons` the candidate reas
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
@@ -153,6 +155,14 @@ TEXTS: dict[str, Renderer] = {
         "The resident was not texted that we are still looking: they were told a moment ago "
         "that a volunteer is being sought. Tell them on the call."
     ),
+    # Operators' actions (helpdesk.actions, helpdesk.callbacks).
+    "matching_rerun": lambda a: _("Matching re-run"),
+    "resident_details_updated": lambda a: _("Resident details updated"),
+    "callback_claimed": lambda a: _("Callback claimed"),
+    "callback_rescheduled": lambda a: ". ".join(
+        filter(None, [_("Rescheduled to %(when)s") % {"when": _when(a["when"])}, a.get("outcome")])
+    ),
+    "callback_converted": lambda a: _("Turned into request %(code)s") % {"code": a["code"]},
     # Calls (helpdesk.voice).
     "voice_menu": lambda a: (
         _("Called the voice menu: call back to take the details.")
@@ -164,6 +174,11 @@ TEXTS: dict[str, Renderer] = {
 def _concern(code: str) -> str:
     labels = dict(Organisation.Concern.choices)
     return str(labels[code]).lower() if code in labels else code
+
+
+def _when(iso: str) -> str:
+    """A time in the locale's words: "1 december 14:30" in Swedish."""
+    return date_format(timezone.localtime(datetime.fromisoformat(iso)), "j F H:i")
 
 
 def _choice(args: dict) -> str:

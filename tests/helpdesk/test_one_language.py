@@ -84,3 +84,23 @@ def test_the_board_labels_cards_in_the_viewers_language(client):
     page = client.get("/").content.decode()
     labels = json.loads(re.search(r'id="card-labels"[^>]*>(.*?)</script>', page, re.S)[1])
     assert labels["kind"]["groceries"] == "Matinköp"
+
+
+def test_a_rescheduled_callback_says_when_in_the_readers_words():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.services import timeline_record
+    from helpdesk.timeline_texts import timeline_text
+
+    when = datetime(2031, 12, 1, 14, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+    event = timeline_record(
+        request=helprequest_make(),
+        kind=TimelineEvent.Kind.CALLBACK,
+        msg="callback_rescheduled",
+        args={"when": when.isoformat(), "outcome": "Ej hemma"},
+    )
+    with override("sv"):
+        assert timeline_text(event) == "Flyttad till 1 december 14:30. Ej hemma"
+    with override("en"):
+        assert timeline_text(event) == "Rescheduled to 1 December 14:30. Ej hemma"
