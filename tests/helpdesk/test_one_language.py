@@ -2,6 +2,8 @@
 language, numbers in its format; an SMS is in the recipient's language and its numbers too."""
 
 import pytest
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import override
 
 from helpdesk.models import TimelineEvent
@@ -45,6 +47,11 @@ def test_the_timeline_is_in_the_viewers_language(client, offered):
     assert "system" not in timeline(swedish).replace("systemet", "")
     assert "→ Offered" in timeline(english) and "Wave 1" in timeline(english)
     assert "1.4 km" in timeline(english) and "Våg 1" not in timeline(english)
+    # Dates in the locale's words: "1 december 14:30", "1 December 14:30".
+    with override("sv"):
+        assert f" {date_format(localtime(), 'F')} " in timeline(swedish)
+    with override("en"):
+        assert f" {date_format(localtime(), 'F')} " in timeline(english)
 
 
 def test_an_escalation_reason_renders_in_each_language():
