@@ -76,24 +76,55 @@ def _is_phone(lead: str, number: str) -> bool:
     return number.isdigit() and 9 <= len(digits) <= 15
 
 
-def _mask_number(match: re.Match) -> str:
-    lead, number = match["lead"] or "", match["number"]
-    date = DATE.match(number) if not lead else None
-    if date:
-        # A date is kept; what follows it (a time, another number) is read again.
-        return date[0] + _mask(number[date.end() :])
-    if not _is_phone(lead, number):
-        # Not a number as a whole ("status 200 0701740685"): look again from its next group.
-        separator = SEPARATORS.search(match[0])
-        if not separator:
-            return match[0]
-        return match[0][: separator.end()] + _mask(match[0][separator.end() :])
+def _masked(lead: str, number: str) -> str:
     digits = re.sub(r"\D", "", number)
     return f"{lead}{digits[:2]}{'*' * (len(digits) - 4)}{digits[-2:]}"
 
 
+def _starts_a_phone(text: str, position: int) -> bool:
+    """Whether a phone number begins at `position`, after nothing but separators."""
+    after = NUMBER.search(text, position)
+    if after is None or SEPARATORS.fullmatch(text[position : after.start()] or " ") is None:
+        return False
+    return _is_phone(after["lead"] or "", after["number"])
+
+
+def _mask_at(match: re.Match, text: str) -> tuple[str, int]:
+    """What the start of `match` becomes, and how many of its characters that covers; the
+    scan goes on from there, so a number the match ran into is read afresh."""
+    lead, number = match["lead"] or "", match["number"]
+    date = DATE.match(number) if not lead else None
+    if date:
+        return date[0], len(date[0])  # a date is kept; what follows is read again
+    # Two numbers may run together ("+46701740685 (070-174 06 85)"): a first part that is one
+    # and is followed by another is masked alone, and the scan reads the other afresh.
+    start = match.start("number")
+    cuts = [m.start() for m in SEPARATORS.finditer(number)]
+    heads = [c for c in reversed(cuts) if _is_phone(lead, number[:c])]
+    heads = [c for c in heads if lead or not DATE.match(number[:c])]
+    for cut in heads:
+        if _starts_a_phone(text, start + cut):
+            return _masked(lead, number[:cut]), len(lead) + cut
+    if _is_phone(lead, number):
+        return _masked(lead, number), len(match[0])
+    # Not a number as a whole: the longest first part that is one, else ("status 200
+    # 0701740685") the scan looks again from the next group.
+    if heads:
+        return _masked(lead, number[: heads[0]]), len(lead) + heads[0]
+    if not cuts:
+        return match[0], len(match[0])
+    first = SEPARATORS.search(number)
+    return lead + number[: first.end()], len(lead) + first.end()
+
+
 def _mask(text: str) -> str:
-    return NUMBER.sub(_mask_number, text)
+    out, position = [], 0
+    while match := NUMBER.search(text, position):
+        replaced, covered = _mask_at(match, text)
+        out += [text[position : match.start()], replaced]
+        position = match.start() + covered
+    out.append(text[position:])
+    return "".join(out)
 
 
 def personal_data_mask(text: str) -> str:

@@ -298,6 +298,21 @@ def test_a_number_in_any_spelling_is_masked_in_text_paths_and_queries(spelling):
         assert "*" in line, (spelling, line)
 
 
+# What people write between two numbers: "+46701740685 (070-174 06 85)", "mobil, hem".
+JOINERS = [" (", "(", ", ", ",", " / ", "/", " ", " - ", "; ", " eller "]
+
+
+@pytest.mark.parametrize("joiner", JOINERS)
+def test_two_numbers_written_together_are_both_masked(joiner):
+    """Every pair of spellings, run together as people write them: neither survives, as
+    neither would alone (the mask must not read the two as one long id and keep both)."""
+    for first in SPELLINGS:
+        for second in SPELLINGS:
+            text = f"ring {first}{joiner}{second}) i kväll"
+            masked = personal_data_mask(text)
+            assert survives(NATIONAL, masked) is None, (text, masked)
+
+
 READABLE = [
     "2026-11-23 14:00:05,123 request 4821 took 12.5 ms",
     '127.0.0.1:54321 - - [23/Nov/2026:14:00:05] "GET /requests/4821/?days=30" 200 18231',
