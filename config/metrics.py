@@ -35,6 +35,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from .probers import client_is_prober
+
 # Collectors that read the database when scraped: no describe(), so registering one runs no
 # query, and nothing is read until a scrape.
 DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)
@@ -77,8 +79,6 @@ def scrape_allowed(request: HttpRequest) -> bool:
     if token:
         sent = request.headers.get("Authorization", "")
         return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
-    from .probes import client_is_prober
-
     return client_is_prober(request)
 
 

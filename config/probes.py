@@ -12,7 +12,6 @@ PROBE_NETWORKS, before CommonMiddleware reads the Host header and before the HTT
 from anywhere else the paths take the ordinary way, allowed hosts and all.
 """
 
-import ipaddress
 import time
 from collections.abc import Callable
 
@@ -23,6 +22,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .metrics import metrics
+from .probers import client_is_prober
 
 # A check returns a JSON-able detail and raises (or returns status other than "ok") to fail.
 Check = Callable[[], dict]
@@ -116,21 +118,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ready else 503)
 
 
-def prober_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(net, strict=False) for net in settings.PROBE_NETWORKS]
-
-
-def client_is_prober(request: HttpRequest) -> bool:
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return any(address in network for network in prober_networks())
-
-
 def probe_views() -> dict[str, Callable[[HttpRequest], HttpResponse]]:
-    from .metrics import metrics
-
     return {"/livez": livez, "/readyz": readyz, "/metrics": metrics}
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import OPERATOR, role_required
-from matching.search import language_name
+from matching.language_names import language_name
 
 from . import callbacks
 from .forms import ConvertForm, OutcomeForm, RescheduleForm

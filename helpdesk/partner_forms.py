@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from matching.language_names import language_name
 from matching.models import Capacity, Volunteer
-from matching.search import language_name
 from notifications.phones import phone_is_mobile, phone_normalise
 
 from .models import District, HelpRequest

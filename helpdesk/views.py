@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
 from languages import language_choices
+from matching.language_names import language_name
 from matching.models import Offer, Organisation, Volunteer
-from matching.search import candidates_rank, language_name
+from matching.search import candidates_rank
 from notifications.models import Message
 
 from . import actions

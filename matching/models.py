@@ -10,6 +10,7 @@ from languages.fields import LanguageField
 
 from . import kinds
 from .fields import CodeSetField, LatCell
+from .language_names import language_name
 
 # Languages volunteers speak. Residents are written to in the languages of the packs (the
 # package `languages`), but a conversation (a callback, a phone friend) can be in any of these.
@@ -194,8 +195,6 @@ class Volunteer(models.Model):
     @property
     def languages_text(self) -> str:
         """The languages in words, in the active language ("svenska, tigrinja")."""
-        from .search import language_name  # search reads this module's models
-
         return ", ".join(sorted(language_name(code) for code in self.languages))
 
     @property

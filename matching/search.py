@@ -18,9 +18,8 @@ from django.db import connection
 from django.db.models import FloatField, Func
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
-import languages
 from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile
 
@@ -33,6 +32,7 @@ from .eligibility import (
 )
 from .fields import lat_cell
 from .kinds import kind_get
+from .language_names import language_name
 from .models import Offer, volunteer_name
 
 EARTH_RADIUS_KM = 6371.0088
@@ -49,21 +49,6 @@ RESPONSE_MIN_OFFERS = 3  # fewer offers than this say nothing yet
 CONTINUITY_BONUS_KM = 3.0  # the phone friend the resident already knows
 # Scores are shown as points: this many, minus the cost.
 SCORE_BASE = 10.0
-
-LANGUAGE_NAMES = {
-    "sv": pgettext_lazy("speaks …", "Swedish"),
-    "en": pgettext_lazy("speaks …", "English"),
-    "ar": pgettext_lazy("speaks …", "Arabic"),
-    "tr": pgettext_lazy("speaks …", "Turkish"),
-    "fi": pgettext_lazy("speaks …", "Finnish"),
-    "so": pgettext_lazy("speaks …", "Somali"),
-    "fa": pgettext_lazy("speaks …", "Persian"),
-    "ku": pgettext_lazy("speaks …", "Kurdish"),
-    "ti": pgettext_lazy("speaks …", "Tigrinya"),
-    "pl": pgettext_lazy("speaks …", "Polish"),
-    "bs": pgettext_lazy("speaks …", "Bosnian"),
-    "es": pgettext_lazy("speaks …", "Spanish"),
-}
 
 
 # Days from a timestamp column to now, computed by the database: reading a float spares a
@@ -85,13 +70,6 @@ class DaysSince(Func):
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return DAYS_SINCE_SQL[connection.vendor].format(sql), params
-
-
-def language_name(code: str) -> str:
-    """A language volunteers may speak, by name: ours, else its language pack's own."""
-    if code in LANGUAGE_NAMES:
-        return str(LANGUAGE_NAMES[code])
-    return languages.pack(code).name if code in languages.codes() else code
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

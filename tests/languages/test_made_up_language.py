@@ -144,6 +144,6 @@ def test_the_voice_menu_offers_zorblish_in_its_voice_and_speaks_its_prompts(clie
 
 
 def test_an_operator_reads_its_name_where_volunteers_languages_are_named():
-    from matching.search import language_name
+    from matching.language_names import language_name
 
     assert language_name("xx") == XX.name
