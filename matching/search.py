@@ -112,6 +112,16 @@ class Candidate:
     def reasons_text(self) -> str:
         return " · ".join(self.reasons)
 
+    @property
+    def reasons_beside_distance(self) -> list[str]:
+        """The reasons but the distance, for a table that shows the distance in its own
+        column."""
+        return [
+            text
+            for text, (code, _params) in zip(self.reasons, self.reason_codes, strict=False)
+            if code != "km"
+        ] + self.reasons[len(self.reason_codes) :]
+
 
 def request_position(request: HelpRequest) -> tuple[float, float] | None:
     """Where the help is needed: the resident's home, else their district's centre."""

@@ -302,3 +302,14 @@ def test_many_volunteers_outside_the_box_are_never_read(django_assert_max_num_qu
     request = helprequest_make()
     with django_assert_max_num_queries(6):
         assert ids(candidates_rank(request=request)) == [near.pk]
+
+
+def test_the_reasons_beside_a_distance_column_do_not_repeat_the_distance():
+    request = helprequest_make()
+    volunteer_make(**north(1.4), languages={"sv", "ar"})
+    volunteer_make(**north(2.2))
+    for candidate in ranked(request):
+        beside = candidate.reasons_beside_distance
+        assert len(beside) == len(candidate.reasons) - 1
+        assert not any(text.endswith(" km") for text in beside), beside
+        assert candidate.reasons[0].endswith(" km")
