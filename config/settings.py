@@ -335,8 +335,11 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # With DEBUG off, pages link static files by hashed names from the manifest that
 # `deploy/build` writes (collectstatic), so browsers may cache them for ever. With DEBUG on
-# (the demo, the tests) files are served by their plain names, no build needed.
-STATIC_MANIFEST = envbool("STATIC_MANIFEST", str(not DEBUG))
+# (the demo, the tests), or before any build (a test's production-like processes), files
+# keep their plain names.
+STATIC_MANIFEST = envbool(
+    "STATIC_MANIFEST", str(not DEBUG and (STATIC_ROOT / "staticfiles.json").exists())
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

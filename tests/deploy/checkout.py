@@ -40,7 +40,7 @@ def production_env(checkout: Path, **extra: str) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "STATIC_MANIFEST")
         and not k.startswith(("PYTEST_", "COV_"))
     }
     env.update(

@@ -83,7 +83,9 @@ def site(release, tmp_path_factory):
     directory = tmp_path_factory.mktemp("nginx")
     port = free_port(8400, 8499)
     base = f"http://127.0.0.1:{port}"
-    env = production_env(release, PUBLIC_BASE_URL=base, LOG_LEVEL="WARNING")
+    # The Stack starts from the suite's environment, whose STATIC_MANIFEST=0 (tests/conftest.py)
+    # is for unbuilt trees: this one is built.
+    env = production_env(release, PUBLIC_BASE_URL=base, LOG_LEVEL="WARNING", STATIC_MANIFEST="1")
     stack = Stack(directory, root=release, extra_env=env).start()
     second = free_port(8300, 8399)
     stack.processes.append(stack.web_process(second))
