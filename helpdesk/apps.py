@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import pgettext_lazy
 
 
 class HelpdeskConfig(AppConfig):
@@ -55,4 +56,5 @@ def resident_phones() -> list[tuple[str, str, str]]:
     from .models import Resident
 
     residents = Resident.objects.exclude(phone=None).exclude(phone="").order_by("name")
-    return [(str(r.phone), r.name or str(r.phone), "resident") for r in residents]
+    role = pgettext_lazy("a phone in the simulator", "resident")
+    return [(str(r.phone), r.name or str(r.phone), role) for r in residents]

@@ -36,6 +36,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     callback = get_object_or_404(Callback.objects.select_related("request"), pk=pk)
     user = request.user
+    # The cards around this one, in the queue's order: where the page goes back to when the
+    # card itself leaves the queue (a call logged, a call turned into a request).
+    queue = list(callbacks.callback_queue().values_list("pk", flat=True))
     try:
         if action == "claim":
             if not callbacks.callback_claim(callback=callback, user=user):
@@ -52,7 +55,11 @@ def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reschedule":
             form = RescheduleForm(request.POST)
             if not form.is_valid():
-                messages.error(request, _("Choose a new time."))
+                past = form.has_error("due_at", "past")
+                messages.error(
+                    request,
+                    form.errors["due_at"][0] if past else _("Choose a new time."),
+                )
             else:
                 callbacks.callback_reschedule(callback=callback, user=user, **form.cleaned_data)
                 messages.success(request, _("Callback rescheduled."))
@@ -72,4 +79,17 @@ def callback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error.messages[0])
     # Back at the card, not at the top of a long queue (a done card's place is its neighbours').
-    return redirect(reverse("callbacks") + f"#callback-{callback.pk}")
+    return redirect(reverse("callbacks") + f"#{callback_anchor(callback.pk, queue)}")
+
+
+def callback_anchor(pk: int, queue_before: list[int]) -> str:
+    """The card to come back to: this one if it is still queued, else the one that followed
+    it (or preceded it, at the end), else the queue's heading."""
+    queued = set(callbacks.callback_queue().values_list("pk", flat=True))
+    if pk in queued:
+        return f"callback-{pk}"
+    place = queue_before.index(pk) if pk in queue_before else len(queue_before)
+    for neighbour in [*queue_before[place + 1 :], *reversed(queue_before[:place])]:
+        if neighbour in queued:
+            return f"callback-{neighbour}"
+    return "callbacks"

@@ -201,6 +201,13 @@ class RescheduleForm(forms.Form):
     due_at = forms.DateTimeField(label=_("New time"), widget=DATETIME)
     outcome = forms.CharField(label=_("Outcome"), max_length=300, required=False)
 
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        # A minute's grace for the time it took to type; a time past is a slip of the finger.
+        if due_at < timezone.now() - datetime.timedelta(minutes=1):
+            raise forms.ValidationError(_("Choose a time that has not passed."), code="past")
+        return due_at
+
 
 class OutcomeForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=300)

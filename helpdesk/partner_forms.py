@@ -44,6 +44,11 @@ class VolunteerForm(forms.ModelForm):
             self.initial["skills"] = sorted(self.instance.skills)
         self.fields["district"].required = True
         self.fields["languages"].required = True
+        # "5,0" in Swedish: typed and shown in the reader's number format.
+        distance = self.fields["max_distance_km"]
+        distance.localize = True
+        distance.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "auto-width"})
+        distance.widget.is_localized = True
         # The languages' names in the reader's language (the model's are Swedish, as the
         # spreadsheet's are).
         self.fields["languages"].choices = [

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+import languages
 from config.ids import ids_read
 from config.roles import ADMIN, COORDINATOR, OPERATOR, role_required
 from languages import language_choices
@@ -177,14 +178,21 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def resident_text_direction(code: str) -> dict:
     """The resident's language and its direction, for what they wrote and what we write them
     (Arabic reads right to left); lang is set only where it differs from the page's."""
-    try:
-        bidi = get_language_info(code)["bidi"]
-    except KeyError:
-        bidi = False
+    bidi = _bidi(code)
     return {
         "resident_lang": "" if code == get_language() else code,
         "resident_dir": "rtl" if bidi else "auto",
+        # An SMS reads in its own language's direction, even one that opens with a Latin
+        # name ("Samhjälp: Senait من ...").
+        "rtl_languages": [c for c in languages.codes() if _bidi(c)],
     }
+
+
+def _bidi(code: str) -> bool:
+    try:
+        return get_language_info(code)["bidi"]
+    except KeyError:
+        return False
 
 
 def resident_form_for(help_request: HelpRequest) -> ResidentDetailsForm | None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class MatchingConfig(AppConfig):
@@ -25,4 +26,5 @@ def volunteer_phones() -> list[tuple[str, str, str]]:
     volunteers = Volunteer.objects.select_related("organisation").order_by(
         "first_name", "last_name", "pk"
     )
-    return [(str(v.phone), f"{v} · {v.organisation}", "volunteer") for v in volunteers]
+    role = pgettext_lazy("a phone in the simulator", "volunteer")
+    return [(str(v.phone), f"{v} · {v.organisation}", role) for v in volunteers]

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ _providers: list[ContactsProvider] = []
 class Contact:
     phone: str
     label: str
-    role: str
+    # Who the phone is, in the reader's language: the provider gives a lazy text.
+    role: str | Promise
 
 
 def simulator_contacts_register(provider: ContactsProvider) -> None:
@@ -53,7 +55,7 @@ def simulator_contacts() -> list[Contact]:
         for phone, label, role in provider():
             e164 = phone_try_normalise(str(phone or ""))
             if e164 and e164 not in contacts:
-                contacts[e164] = Contact(e164, str(label), str(role))
+                contacts[e164] = Contact(e164, str(label), role)
     return list(contacts.values())
 
 

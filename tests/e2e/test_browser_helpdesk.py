@@ -133,7 +133,7 @@ def test_two_operators_a_volunteer_and_a_coordinator(browser, stack):
         "document.getElementById('request-status').className.includes('status-assigned')",
         timeout=3000,
     )
-    assert "→ assigned" in intake.locator("#timeline").inner_text()
+    assert "→ Tilldelad" in intake.locator("#timeline").inner_text()  # the status, in words
     board_b.screenshot(path=str(SCREENSHOTS / "board.png"), full_page=True)
 
     # Another organisation's request never reaches this coordinator, not even by its id.

@@ -136,8 +136,9 @@ def test_every_post_needs_a_csrf_token_or_a_twilio_signature(world):
     for route in routes(include_admin=False):
         path = fill(route, world["mine"])
         response = client.post(path, {"status": "done", "text": "x", "body": "x"})
-        # Signed webhooks refuse an unsigned POST with 403 too.
-        assert response.status_code == 403, f"{route.route}: {response.status_code}"
+        # Signed webhooks refuse an unsigned POST with 403 too; a page that only answers GET
+        # (the probes, answered before the CSRF check for the prober) refuses it with 405.
+        assert response.status_code in (403, 405), f"{route.route}: {response.status_code}"
         walked += 1
     assert walked >= 5
     # The control: with a token, a POST gets past the CSRF check.
@@ -209,6 +210,8 @@ def test_sql_looking_input_in_every_query_parameter_is_just_text(world, settings
         for payload in SQL:
             query = dict.fromkeys(("q", "phone", "search", "code", "status", "page"), payload)
             response = client.get(path, query)
+            if path == "/readyz" and response.status_code == 503:
+                continue  # not ready by design: no worker beats here (config/probes.py)
             assert response.status_code < 500, f"{path} with {payload!r}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM notifications_message")

@@ -220,3 +220,38 @@ def test_a_call_made_on_an_escalated_request_closes_it(operator):
     callback_complete(callback=Callback.objects.get(pk=callback.pk), user=operator, outcome="Ok")
     request.refresh_from_db()
     assert request.status == HelpRequest.Status.DONE
+
+
+def test_a_time_past_is_refused_and_the_call_stays_where_it_was(operator_client):
+    callback = callback_make(due_in=timedelta(hours=1))
+    due = callback.due_at
+    operator_client.post(reverse("callback_action", args=[callback.pk, "claim"]))
+    response = operator_client.post(
+        reverse("callback_action", args=[callback.pk, "reschedule"]),
+        {"due_at": "2020-01-01T10:00"},
+        follow=True,
+    )
+    callback.refresh_from_db()
+    assert callback.due_at == due
+    assert "inte har passerat" in response.content.decode()
+
+
+def test_a_logged_call_brings_the_page_back_to_its_neighbour(operator_client):
+    first = callback_make(due_in=timedelta(hours=-3))
+    logged = callback_make(due_in=timedelta(hours=-2))
+    after = callback_make(due_in=timedelta(hours=-1))
+    operator_client.post(reverse("callback_action", args=[logged.pk, "claim"]))
+    response = operator_client.post(
+        reverse("callback_action", args=[logged.pk, "complete"]), {"outcome": "Pratade"}
+    )
+    assert response.url.endswith(f"#callback-{after.pk}")
+    operator_client.post(reverse("callback_action", args=[after.pk, "claim"]))
+    response = operator_client.post(
+        reverse("callback_action", args=[after.pk, "complete"]), {"outcome": "Pratade"}
+    )
+    assert response.url.endswith(f"#callback-{first.pk}")  # the last one: its predecessor
+    operator_client.post(reverse("callback_action", args=[first.pk, "claim"]))
+    response = operator_client.post(
+        reverse("callback_action", args=[first.pk, "complete"]), {"outcome": "Pratade"}
+    )
+    assert response.url.endswith("#callbacks")

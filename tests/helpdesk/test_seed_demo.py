@@ -65,6 +65,8 @@ def test_demo_people_have_names_of_their_own_and_a_history_over_weeks():
     assert not volunteers.annotate(n=Count("id")).filter(n__gt=1).exists()
     residents = Resident.objects.exclude(name="").values("name")
     assert not residents.annotate(n=Count("id")).filter(n__gt=1).exists()
+    volunteer_names = {f"{v['first_name']} {v['last_name']}" for v in volunteers}
+    assert not volunteer_names & set(residents.values_list("name", flat=True))
     days = (
         HelpRequest.objects.filter(
             status="done",

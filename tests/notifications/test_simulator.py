@@ -1,6 +1,7 @@
 """The phone simulator plays residents and volunteers through the real signed webhook."""
 
 import pytest
+from django.utils.translation import override
 
 from notifications.inbound import _handlers, inbound_handler_register
 from notifications.models import Message
@@ -20,8 +21,12 @@ def test_contacts_come_from_the_other_apps_providers():
     resident = resident_make(name="Greta Svensson")
     volunteer = volunteer_make(first_name="Ali")
     contacts = {c.phone: c for c in simulator_contacts()}
-    assert contacts[str(resident.phone)].role == "resident"
-    assert contacts[str(volunteer.phone)].role == "volunteer"
+    # Who each phone is, in the reader's language.
+    with override("sv"):
+        assert str(contacts[str(resident.phone)].role) == "invånare"
+        assert str(contacts[str(volunteer.phone)].role) == "volontär"
+    with override("en"):
+        assert str(contacts[str(resident.phone)].role) == "resident"
     assert "Ali" in contacts[str(volunteer.phone)].label
 
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from notifications.models import SweepSchedule
-from notifications.sweep import sweep_schedule_ensure, sweep_tick
-from notifications.sweep import sms_sweep_task
+from notifications.sweep import sms_sweep_task, sweep_schedule_ensure, sweep_tick
 
 PATH = "notifications.sweep.sms_sweep_task"
 

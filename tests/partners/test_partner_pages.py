@@ -229,3 +229,27 @@ def test_partner_forms_and_lists_are_in_swedish_with_labels_not_codes(setup):
     listing = client.get(f"/partners/{ours.pk}/").content.decode()
     assert "phone_friend" not in listing and "sv, ti" not in listing
     assert "Matinköp, Telefonvän" in listing and "svenska, tigrinja" in listing
+
+
+def test_a_distance_is_shown_and_typed_in_the_readers_number_format(setup):
+    client, ours, mine = setup["client"], setup["ours"], setup["mine"]
+    Volunteer.objects.filter(pk=mine.pk).update(max_distance_km=2.5)
+    page = client.get(f"/partners/{ours.pk}/volunteers/{mine.pk}/").content.decode()
+    assert 'value="2,5"' in page and 'value="2.5"' not in page
+    mine.refresh_from_db()
+    response = client.post(
+        f"/partners/{ours.pk}/volunteers/{mine.pk}/",
+        {
+            "first_name": mine.first_name,
+            "last_name": mine.last_name,
+            "phone": str(mine.phone),
+            "district": mine.district_id or district_make().pk,
+            "languages": ["sv"],
+            "skills": ["groceries"],
+            "max_distance_km": "4,5",
+            "max_open_tasks": "2",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mine.refresh_from_db()
+    assert mine.max_distance_km == 4.5

@@ -333,7 +333,9 @@ class Command(BaseCommand):
         return volunteers
 
     def seed_residents(self, rng, districts) -> list[Resident]:
+        # Nor a volunteer's: a resident and a volunteer of one name read as one person.
         taken = {tuple(r.name.split(" ", 1)) for r in Resident.objects.exclude(name="")}
+        taken |= {(v.first_name, v.last_name) for v in Volunteer.objects.all()}
         district_list = list(districts.values())
         languages = ["sv"] * 5 + ["ar"] * 2 + ["tr", "fi", "en"]
         residents = []

@@ -1,0 +1,43 @@
+"""Error pages speak the reader's language, as every other page does: a 404, a refused page
+(403) and a server error (500), in Swedish by default and in English when chosen."""
+
+import pytest
+from django.test import Client
+from django.urls import path
+
+from config.urls import urlpatterns as project_urls
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def broken(request):
+    raise RuntimeError("a page that fails")
+
+
+urlpatterns = [path("fails/", broken), *project_urls]
+
+PAGES = {
+    "sv": {404: "Sidan finns inte", 403: "Ingen behörighet", 500: "Något gick fel"},
+    "en": {404: "Page not found", 403: "Not allowed", 500: "Something went wrong"},
+}
+
+
+@pytest.mark.parametrize("language", PAGES)
+def test_error_pages_are_in_the_readers_language(language, settings):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("cora", "coordinator"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    answers = {
+        404: client.get("/requests/99999999/"),
+        403: client.get("/reports/needs/"),
+        500: client.get("/fails/"),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        page = response.content.decode()
+        assert PAGES[language][status] in page, (status, page[:300])
+        assert f'<html lang="{language}">' in page
+        others = [t for lang, texts in PAGES.items() if lang != language for t in texts.values()]
+        assert not any(text in page for text in others)
