@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
@@ -62,7 +63,8 @@ def resident_lookup(raw_phone: str) -> dict:
             "code": request.code,
             "kind": str(request.get_kind_display()),
             "status": str(request.get_status_display()),
-            "created_at": timezone.localtime(request.created_at).strftime("%Y-%m-%d %H:%M"),
+            # In the reader's words, as every date on the page ("1 december 2026 14:30").
+            "created_at": date_format(timezone.localtime(request.created_at), "j F Y H:i"),
         }
         result["open_requests" if request.is_open else "history"].append(row)
     return result

@@ -161,3 +161,19 @@ def test_the_concern_is_asked_only_for_a_referral_and_enter_still_only_looks_up(
         assert page.url.endswith(reverse("intake"))
         browser.close()
     assert not HelpRequest.objects.exists()
+
+
+def test_the_lookup_dates_a_residents_requests_in_the_readers_words(operator_client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import helprequest_make, resident_make
+
+    resident = resident_make(phone="+46701740699")
+    request = helprequest_make(resident=resident)
+    HelpRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 11, 3, 14, 30))
+    )
+    rows = operator_client.get("/intake/lookup/", {"phone": "070-174 06 99"}).json()
+    assert rows["open_requests"][0]["created_at"] == "3 november 2026 14:30"
