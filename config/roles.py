@@ -47,7 +47,10 @@ def role_required(*roles: str) -> Callable:
 
 
 def context_processor(request: HttpRequest) -> dict:
-    roles = user_roles(request.user)
+    # An error page for a request refused before authentication (a foreign Host header) has
+    # no user: it gets no roles, not a second error.
+    user = getattr(request, "user", None)
+    roles = user_roles(user) if user is not None else set()
     return {
         "is_operator": OPERATOR in roles,
         "is_coordinator": COORDINATOR in roles,

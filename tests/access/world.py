@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from helpdesk import actions
 from helpdesk import offers as matching
@@ -129,7 +130,10 @@ def case_make(state: str, *, world_parts: dict, run_tasks) -> Case:
         inbound(str(resident.phone), f"Insulinet står i kylen {tag}", f"SMin{tag}", run_tasks)
         values[Field.RESIDENT_SMS] = [f"Insulinet står i kylen {tag}"]
         values[Field.TASK_TEXT] = [request.task_text]
-        values[Field.WINDOW] = [timezone.localtime(start).strftime("%Y-%m-%d %H:%M")]
+        # As the page writes it: in its language's words (the pages are Swedish here).
+        with translation.override("sv"):
+            window = date_format(timezone.localtime(start), "j F H:i")
+        values[Field.WINDOW] = [window]
     with transaction.atomic():
         actions.helprequest_note(
             request=request, text=f"Operatörsnotat katten{tag}", actor=operator

@@ -41,3 +41,13 @@ def test_error_pages_are_in_the_readers_language(language, settings):
         assert f'<html lang="{language}">' in page
         others = [t for lang, texts in PAGES.items() if lang != language for t in texts.values()]
         assert not any(text in page for text in others)
+
+
+# (The probes answer a prober on the machine whatever its Host: config/probes.py.)
+@pytest.mark.parametrize("path", ["/login/", "/", "/healthz", "/no-such-page/"])
+def test_a_foreign_host_gets_a_plain_400_not_an_error(path, client):
+    """Scanners send any Host header: the answer is the 400 page, with nothing for an error
+    report (it used to fail rendering it, before any user was known)."""
+    response = client.get(path, HTTP_HOST="scan.example")
+    assert response.status_code == 400
+    assert "Felaktig begäran" in response.content.decode()
