@@ -19,7 +19,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .logging import MaskPersonalData, personal_data_mask
+from .logging import MaskPersonalData, personal_data_mask, request_line_mask
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 ACCEPTED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -86,10 +86,34 @@ def event_mask(value: Any) -> Any:
     return value
 
 
+FILTERED = "[Filtered]"
+
+
+def request_scrub(request: dict) -> dict:
+    """What an error report tells of the request: the method, the path and the query as the
+    access log writes them (free text hidden), and headers without cookies. Never the body
+    (a resident's name and address in a form) nor the cookies."""
+    scrubbed = dict(request)
+    if "data" in scrubbed:
+        scrubbed["data"] = FILTERED
+    scrubbed.pop("cookies", None)
+    query = scrubbed.get("query_string")
+    if isinstance(query, str) and query:
+        scrubbed["query_string"] = request_line_mask("GET /?" + query).partition("?")[2]
+    headers = scrubbed.get("headers")
+    if isinstance(headers, dict):
+        scrubbed["headers"] = {
+            k: v for k, v in headers.items() if k.lower() not in {"cookie", "authorization"}
+        }
+    return scrubbed
+
+
 def before_send(event: dict, hint: dict) -> dict | None:
     # sentry-sdk sends the event unchanged when this raises, so an event that cannot be
     # masked is dropped instead: an unreported error is better than a leaked number.
     try:
+        if isinstance(event.get("request"), dict):
+            event = {**event, "request": request_scrub(event["request"])}
         masked = event_mask(event)
     except Exception:  # noqa: BLE001
         logging.getLogger(__name__).exception("an error report could not be masked: dropped")
@@ -109,6 +133,8 @@ def sentry_init(*, dsn: str, environment: str = "production", **options: Any) ->
         dsn=dsn,
         environment=environment,
         # sentry-sdk's default sends no user names, addresses or cookies; left so on purpose.
+        # Nor the values of a frame's variables: a request's body, a resident being saved.
+        include_local_variables=False,
         before_send=before_send,
         before_send_transaction=before_send,
         before_breadcrumb=before_send,
