@@ -25,7 +25,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -116,7 +116,7 @@ def _lock_key(username: str | None, address: str | None) -> str:
 def login_locked_log(sender, request, username=None, ip_address=None, **kwargs) -> None:
     # axes signals every refused attempt; the mark makes one log line per lock-out.
     key = _lock_key(username, ip_address)
-    if cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW + 24 * 3600):
+    if caches[settings.AXES_CACHE].add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW + 24 * 3600):
         log.warning(
             "Sign-in locked for %d minutes: user %s from %s after %d failed attempts",
             lock_minutes(),
@@ -136,8 +136,9 @@ class LockoutBackend(AxesStandaloneBackend):
             return None
         name = login_attempt_username(request, {"username": username, **kwargs})
         key = _lock_key(name, getattr(request, "axes_ip_address", None))
-        if cache.get(key) is not None:
-            cache.delete(key)
+        marks = caches[settings.AXES_CACHE]
+        if marks.get(key) is not None:
+            marks.delete(key)
             log.info(
                 "Sign-in lock over: user %s from %s may try again",
                 name_mask(name),

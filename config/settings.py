@@ -213,27 +213,29 @@ READYZ_WORKER_REQUIRED = envbool("READYZ_WORKER_REQUIRED", "True")
 PROBE_NETWORKS = envlist("PROBE_NETWORKS", "127.0.0.0/8,::1/128")
 METRICS_TOKEN = os.getenv("METRICS_TOKEN", "")
 
-# Cache: Redis when configured (shared by every process, so login throttling holds across
-# them), else per-process memory, and for the login counts a table in the database (created
-# after every migrate, config/admin_site.py), so they hold across processes there too.
+# Cache: Redis when configured, else per-process memory. The sign-in counts (django-axes, the
+# lock-out marks, the password reset limit) are kept in a table of the database (created after
+# every migrate, config/admin_site.py) in both cases: every process sees them, and signing in
+# keeps working while Redis is down, as everything but the boards' live updates does.
+LOGIN_COUNTS_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "samhjalp_login_attempts",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.getenv("REDIS_PREFIX", "samhjalp"),
-        }
+        },
+        "axes": LOGIN_COUNTS_CACHE,
     }
-    AXES_CACHE = "default"
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "axes": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "samhjalp_login_attempts",
-        },
+        "axes": LOGIN_COUNTS_CACHE,
     }
-    AXES_CACHE = "axes"
+AXES_CACHE = "axes"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

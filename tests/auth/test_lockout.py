@@ -193,3 +193,30 @@ def test_a_sign_in_waits_its_turn_for_a_password_check_and_gets_in(client, setti
     other.join(5)
     assert response.status_code == 302
     assert time.monotonic() - started >= 0.25  # it waited for the other check
+
+
+@pytest.mark.django_db
+def test_signing_in_and_its_counts_keep_working_while_redis_is_down(client, settings):
+    """Redis carries the boards' live updates and the default cache; the sign-in counts live
+    in the database, so an outage of Redis locks nobody out of the support line."""
+    settings.CACHES = {
+        **settings.CACHES,
+        # A Redis that answers nothing: a closed port on this machine.
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+        "axes": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "samhjalp_login_attempts",
+        },
+    }
+    settings.AXES_CACHE = "axes"
+    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    make_user("olle", "operator")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        assert attempt(client, "/login/", "olle", "wrong").status_code == 200
+    assert attempt(client, "/login/", "olle", "wrong").status_code == 429  # still counted
+    other = make_user("olivia.o", "operator")
+    assert attempt(client, "/login/", other.username, DEMO_PASSWORD).status_code == 302
+    assert signed_in_or_pending(client)
