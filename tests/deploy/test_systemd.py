@@ -60,3 +60,20 @@ def test_the_units_run_commands_that_exist():
         timeout=60,
     ).stdout.split()
     assert commands and commands <= set(listed), commands - set(listed)
+
+
+def test_every_process_of_the_app_keeps_its_metrics_in_one_directory_it_may_write():
+    """A scrape of any process sums every process of the machine only if each writes its
+    figures to the same directory: made for them (the units are ProtectSystem=strict), kept
+    while any of them runs, and named in the environment of each."""
+    running = [
+        unit
+        for unit in UNITS.glob("*.service")
+        if "EnvironmentFile=" in unit.read_text() and "release" not in unit.name
+    ]
+    assert len(running) >= 4
+    for unit in running:
+        text = unit.read_text()
+        assert "RuntimeDirectory=samhjalp/metrics" in text, unit.name
+        assert "RuntimeDirectoryPreserve=yes" in text, unit.name
+        assert "Environment=PROMETHEUS_MULTIPROC_DIR=/run/samhjalp/metrics" in text, unit.name
