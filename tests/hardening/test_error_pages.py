@@ -51,3 +51,18 @@ def test_a_foreign_host_gets_a_plain_400_not_an_error(path, client):
     response = client.get(path, HTTP_HOST="scan.example")
     assert response.status_code == 400
     assert "Felaktig begäran" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("sv", "Formuläret har gått ut"), ("en", "The form has expired")]
+)
+def test_a_form_refused_by_the_csrf_check_says_so_in_the_readers_language(
+    language, title, settings
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("olle", "operator"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post("/intake/", {"phone": "0701740685"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert title in page and f'<html lang="{language}">' in page
