@@ -12,6 +12,11 @@ def prober_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
 
 
 def client_is_prober(request: HttpRequest) -> bool:
+    # Behind a proxy that appends to X-Forwarded-For (a platform's router), daphne's
+    # --proxy-headers takes the leftmost address, which the client wrote itself: a chain of
+    # addresses came from elsewhere, and is never a prober. nginx here replaces the header.
+    if "," in request.META.get("HTTP_X_FORWARDED_FOR", ""):
+        return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:

@@ -95,6 +95,24 @@ def test_probers_reach_the_probes_by_address_and_others_meet_allowed_hosts(clien
     assert client.get("/healthz").status_code == 200
 
 
+def test_a_forwarded_chain_is_never_a_prober(client, settings):
+    """Behind a router that appends to X-Forwarded-For, daphne takes the leftmost address,
+    which the client wrote: "127.0.0.1, <its own>" must not open /metrics or the probes."""
+    settings.READYZ_WORKER_REQUIRED = False
+    settings.REDIS_URL = ""
+    settings.METRICS_TOKEN = ""
+    chain = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "127.0.0.1, 203.0.113.9"}
+    assert client.get("/metrics", **chain).status_code == 404
+    assert client.get("/readyz", HTTP_HOST="scan.example", **chain).status_code == 400
+    # One address, as nginx here writes it, is the prober it names.
+    assert (
+        client.get(
+            "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1"
+        ).status_code
+        == 200
+    )
+
+
 def test_probes_are_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.REDIS_URL = ""
