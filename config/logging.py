@@ -16,7 +16,9 @@ segment whose words are not a route's own (`/nope/Anna Andersson/` becomes `/*/*
 """
 
 import functools
+import json
 import logging
+import os
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -224,9 +226,23 @@ def access_log_masking_install() -> None:
         return
     write_entry = AccessLogGenerator.write_entry
 
-    def masked_write_entry(self, host, date, request, status=None, *args, **kwargs):
+    def masked_write_entry(self, host, date, request, status=None, length=None, *args, **kw):
         request = request_line_mask(str(request), status)
-        return write_entry(self, host, date, request, status, *args, **kwargs)
+        if os.getenv("LOG_FORMAT") == "json":
+            # One JSON object a line, as every other log line then is.
+            entry = {
+                "time": date.strftime("%Y-%m-%dT%H:%M:%S"),
+                "level": "INFO",
+                "logger": "daphne.access",
+                "message": f'{personal_data_mask(str(host))} "{request}" {status or "-"}',
+                "client": personal_data_mask(str(host)),
+                "request": request,
+                "status": status,
+                "length": length,
+            }
+            self.stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            return None
+        return write_entry(self, host, date, request, status, length, *args, **kw)
 
     masked_write_entry.masks_personal_data = True
     AccessLogGenerator.write_entry = masked_write_entry

@@ -183,3 +183,32 @@ def test_a_request_error_tells_nothing_of_what_the_resident_typed(sentry, client
     for secret in (name, address, cookie):
         assert secret not in raw, secret
     assert '"data":"[Filtered]"' in raw
+
+
+def test_daphne_access_lines_are_json_lines_too_and_masked(monkeypatch):
+    import datetime as dt
+    import io
+
+    from daphne.access import AccessLogGenerator
+
+    from config.logging import access_log_masking_install
+
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    access_log_masking_install()
+    stream = io.StringIO()
+    AccessLogGenerator(stream).write_entry(
+        host="127.0.0.1:54748",
+        date=dt.datetime(2026, 12, 1, 13, 0),
+        request=f"GET /intake/lookup/?phone={PHONE}",
+        status=200,
+        length=512,
+    )
+    line = json.loads(stream.getvalue())
+    assert line["logger"] == "daphne.access" and line["status"] == 200
+    assert PHONE not in stream.getvalue() and "*" in line["request"]
+    monkeypatch.setenv("LOG_FORMAT", "plain")
+    stream = io.StringIO()
+    AccessLogGenerator(stream).write_entry(
+        host="127.0.0.1:1", date=dt.datetime(2026, 12, 1), request="GET /livez", status=200
+    )
+    assert stream.getvalue().startswith("127.0.0.1:1 - - [01/Dec/2026")
