@@ -34,7 +34,14 @@ SECRET_VARIABLES = (
 )
 for _secret in SECRET_VARIABLES:
     if os.getenv(f"{_secret}_FILE") and not os.getenv(_secret):
-        os.environ[_secret] = Path(os.environ[f"{_secret}_FILE"]).read_text().strip()
+        _path = Path(os.environ[f"{_secret}_FILE"])
+        try:
+            os.environ[_secret] = _path.read_text().strip()
+        except OSError as error:
+            # Said plainly at start-up, not as a traceback of settings.py.
+            raise ImproperlyConfigured(
+                f"{_secret}_FILE names {_path}, which cannot be read: {error.strerror}"
+            ) from None
 
 
 def envbool(name: str, default: str = "False") -> bool:

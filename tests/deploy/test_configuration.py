@@ -61,6 +61,17 @@ def test_secrets_from_files(tmp_path):
     assert shown.stdout.split() == ["s" * 60, "127.0.0.1", "token-from-a-file", "False"]
 
 
+def test_a_secret_file_that_cannot_be_read_is_named_plainly(tmp_path):
+    shown = run(
+        ["manage.py", "check"],
+        DOTENV_PATH=str(tmp_path / "none"),
+        TWILIO_AUTH_TOKEN_FILE=str(tmp_path / "missing"),
+    )
+    assert shown.returncode != 0
+    last = shown.stderr.strip().splitlines()[-1]
+    assert "TWILIO_AUTH_TOKEN_FILE names" in last and "cannot be read" in last, shown.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings_from_dotenv_and_files(tmp_path):
     (tmp_path / "secret_key").write_text("k" * 20 + "production-like-secret-key-with-entropy-42\n")
     dotenv = tmp_path / ".env"
