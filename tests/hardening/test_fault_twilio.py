@@ -3,8 +3,6 @@ recovering: each message is retried with growing backoff and sent exactly once. 
 status callbacks racing the send's own answer, repeated and out of order, never move a
 message backwards. Real daphne and db_worker processes; Twilio faked over HTTP."""
 
-import time
-
 import pytest
 
 from .fakes import FakeTwilio
@@ -117,7 +115,17 @@ def test_callbacks_before_the_send_answer_repeated_and_reordered(make_stack, fak
         stack.logs(),
     )
     sid = hit.sid
-    time.sleep(0.7)  # the send's own answer ("queued", i.e. sent) has arrived by now
+
+    # The send's own answer ("queued", i.e. sent) arrives after the callback: wait until the
+    # worker has stored it (its delivery task finished), then the row must still say delivered.
+    def send_answered():
+        rows = stack.query(
+            "select status from django_tasks_database_dbtaskresult "
+            "where task_path = 'notifications.services.message_deliver_task'"
+        )
+        return rows and all(status == "SUCCESSFUL" for (status,) in rows)
+
+    assert wait_until(send_answered, timeout=10), stack.logs()
     assert stored() == [("delivered", sid, 1)]
 
     callback = f"{stack.env['PUBLIC_BASE_URL']}/sms/status/{message_id}/"
