@@ -211,7 +211,8 @@ def build(count: int, phones: list[str], duplicates: float, rng: random.Random, 
 
 def seed_residents(count: int) -> list[str]:
     """One known resident per distinct message, spread over the demo districts."""
-    from helpdesk.models import District, Resident
+    from helpdesk.models import Resident
+    from places.models import District
 
     districts = list(District.objects.all())
     rng = random.Random(11)

@@ -55,8 +55,9 @@ def database_fresh() -> None:
 def populate(now: dt.datetime) -> None:
     from django.db import transaction
 
-    from helpdesk.models import District, HelpRequest, Resident, TimelineEvent
+    from helpdesk.models import HelpRequest, Resident, TimelineEvent
     from matching.models import Capacity, Organisation, Volunteer
+    from places.models import District
 
     rng = random.Random(7)
     kinds = [k for k in HelpRequest.Kind.values if k != "referral"]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "notifications",
+    "places",
     "helpdesk",
     "matching",
 ]

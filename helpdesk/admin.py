@@ -12,14 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.phones import phone_try_normalise
 
 from .access import admin_request_columns
-from .models import AccessLog, Callback, District, HelpRequest, Resident, TimelineEvent
+from .models import AccessLog, Callback, HelpRequest, Resident, TimelineEvent
 from .privacy import access_log_record
-
-
-@admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "population", "population_70_plus", "equity_weight"]
-    search_fields = ["name", "code"]
 
 
 @admin.register(Resident)

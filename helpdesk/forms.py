@@ -11,8 +11,9 @@ from languages import language_choices
 from matching.kinds import kind_phrase, kind_urgency
 from matching.models import Organisation
 from notifications.phones import phone_normalise
+from places.models import District
 
-from .models import District, HelpRequest
+from .models import HelpRequest
 from .safety import danger_read
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
+from places.models import District
 
 from .callbacks import callback_create
 from .forms import RESIDENT_FIELDS
-from .models import District, HelpRequest, Resident, TimelineEvent
+from .models import HelpRequest, Resident, TimelineEvent
 from .offers import helprequest_match, helprequest_match_enqueue
 from .safety import Concern, danger_read, referral_route, text_signals_youth
 from .services import helprequest_create, timeline_record

@@ -10,29 +10,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from languages.fields import LanguageField
 from matching import kinds
+from places.models import Address, District
 
 # Draws of a new request code before giving up (each draw already avoids codes in use).
 CODE_ATTEMPTS = 5
-
-
-class District(models.Model):
-    """A kommundel. Population figures and the equity weight come from the municipality."""
-
-    name = models.CharField(max_length=80, unique=True)
-    code = models.SlugField(max_length=40, unique=True)
-    lat = models.FloatField(_("latitude"))
-    lon = models.FloatField(_("longitude"))
-    population = models.PositiveIntegerField(default=0)
-    population_70_plus = models.PositiveIntegerField(default=0)
-    # 1.0 is the municipal average; higher where crowding, unemployment and health make
-    # the same request more pressing. Used in request priority and the equity report.
-    equity_weight = models.FloatField(default=1.0)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Resident(models.Model):
@@ -42,8 +23,15 @@ class Resident(models.Model):
     name = models.CharField(max_length=120, blank=True)
     address = models.CharField(max_length=200, blank=True)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
+    # The address picked from the register, whose door gives lat/lon. None when the address
+    # was typed and matched nothing: then the position is the district's centre and
+    # position_approximate says so.
+    place = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    position_approximate = models.BooleanField(_("position approximate"), default=False)
     language = LanguageField(default=settings.LANGUAGE_CODE)
 
     is_70_plus = models.BooleanField(_("70 or older"), default=False)

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from matching.language_names import language_name
 from matching.models import Capacity, Volunteer
 from notifications.phones import phone_is_mobile, phone_normalise
+from places.models import District
 
-from .models import District, HelpRequest
+from .models import HelpRequest
 
 
 class VolunteerForm(forms.ModelForm):

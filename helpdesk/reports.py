@@ -30,8 +30,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from matching.kinds import kind_get
+from places.models import District
 
-from .models import District, HelpRequest, Resident, TimelineEvent
+from .models import HelpRequest, Resident, TimelineEvent
 from .percentiles import RISK_FLAGS, percentiles_grouped
 
 PERIODS = (7, 30, 90)

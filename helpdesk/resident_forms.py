@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from languages import language_choices
+from places.models import District
 
-from .models import District, HelpRequest, Resident
+from .models import HelpRequest, Resident
 
 # The resident fields an operator may set here (the phone number names the resident and is
 # not edited; consent is given at intake).

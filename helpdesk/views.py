@@ -18,13 +18,14 @@ from matching.language_names import language_name
 from matching.models import Offer, Organisation, Volunteer
 from matching.search import candidates_rank
 from notifications.models import Message
+from places.models import District
 
 from . import actions
 from .access import Audience, Field, request_view, timeline_rows, volunteer_label
 from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
-from .models import District, HelpRequest
+from .models import HelpRequest
 from .offers import helprequest_assign, helprequest_cancel, offers_send
 from .privacy import access_log_record
 from .resident_forms import MATCH, ResidentDetailsForm

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 import languages
-from helpdesk.models import District, HelpRequest
+from helpdesk.models import HelpRequest
 from languages.fields import LanguageField
+from places.models import Address, District
 
 from . import kinds
 from .fields import CodeSetField, LatCell
@@ -133,8 +134,15 @@ class Volunteer(models.Model):
     languages = CodeSetField(choices_source=spoken_language_choices)
     skills = CodeSetField(choices_source=skill_choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL)
+    # Home address as given, and the register's entry it was found as (its door gives
+    # lat/lon). Not found: the district's centre, and position_approximate says so.
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    place = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
+    position_approximate = models.BooleanField(_("position approximate"), default=False)
     # A 0.01° band of latitude (about 1.1 km), kept by the database. With (lat_cell, lon)
     # indexed (see Meta), a bounding box becomes a few short index ranges on SQLite too,
     # which otherwise uses an index for one of latitude or longitude only.

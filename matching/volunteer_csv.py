@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from config.csvsafe import csv_cell_read
-from helpdesk.models import District, HelpRequest
+from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile, phone_normalise
+from places.models import District
 
 from .models import Organisation, Volunteer, skill_choices, spoken_language_choices
 

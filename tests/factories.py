@@ -4,9 +4,10 @@ import itertools
 
 from django.contrib.auth.models import User
 
-from helpdesk.models import District, HelpRequest, Resident
+from helpdesk.models import HelpRequest, Resident
 from helpdesk.services import helprequest_create
 from matching.models import Organisation, Volunteer
+from places.models import District
 
 _numbers = itertools.count(1)
 

@@ -13,9 +13,10 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
-from helpdesk.models import District, HelpRequest
+from helpdesk.models import HelpRequest
 from matching.models import Capacity, Offer, Volunteer
 from matching.volunteer_csv import volunteers_check
+from places.models import District
 from tests.factories import (
     district_make,
     helprequest_make,

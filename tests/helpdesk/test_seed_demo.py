@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from helpdesk.models import District, HelpRequest, Resident
+from helpdesk.models import HelpRequest, Resident
 from matching.models import Offer, Organisation, Volunteer
+from places.models import District
 
 pytestmark = pytest.mark.django_db
 

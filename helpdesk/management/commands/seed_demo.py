@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR
-from helpdesk.models import Callback, District, HelpRequest, Resident, TimelineEvent
+from helpdesk.models import Callback, HelpRequest, Resident, TimelineEvent
 from helpdesk.safety import Concern, referral_route
 from helpdesk.services import helprequest_create, helprequest_transition, timeline_record
 from matching.fields import codes_parse
 from matching.models import Capacity, Offer, Organisation, Volunteer
+from places.models import District
 
 # name, code, lat, lon, population, aged 70+, equity weight
 DISTRICTS = [
