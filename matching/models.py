@@ -137,6 +137,7 @@ class Volunteer(models.Model):
     # Home address as given, and the register's entry it was found as (its door gives
     # lat/lon). Not found: the district's centre, and position_approximate says so.
     address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)  # digits: "14152"
     place = models.ForeignKey(
         Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
