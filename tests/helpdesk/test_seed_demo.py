@@ -81,3 +81,34 @@ def test_demo_people_have_names_of_their_own_and_a_history_over_weeks():
     assert days >= 14
     call_command("seed_demo")
     assert Message.objects.count() == messages
+
+
+def test_demo_has_a_register_boundaries_and_people_at_their_doors():
+    """Address search, door positions and maps work in `make run`: every district has a
+    boundary holding its centre, the register's streets are findable, and residents and
+    volunteers stand at a door of it, but for the few flagged at their district's centre."""
+    from places.geometry import boundaries_forget, district_id_at
+    from places.models import Address
+    from places.search import address_search
+
+    call_command("seed_demo")
+    boundaries_forget()
+    for district in District.objects.all():
+        assert district.boundary is not None, district
+        assert district_id_at(district.lat, district.lon) == district.pk, district
+    assert Address.objects.filter(source="demo").count() > 1000
+    assert not Address.objects.filter(district=None).exists()
+    assert str(address_search("Storvretsvägen 1")[0]) == address_search("storvretsv 1")[0].label
+    for people in (Resident.objects.exclude(phone=None), Volunteer.objects.all()):
+        at_doors = people.filter(position_approximate=False)
+        assert at_doors.count() > people.count() * 3 // 4
+        for person in at_doors.select_related("place"):
+            assert (person.lat, person.lon) == (person.place.lat, person.place.lon)
+            assert person.district_id == person.place.district_id
+        approximate = people.filter(position_approximate=True).select_related("district")
+        assert approximate.exists()
+        for person in approximate:
+            assert person.place is None
+            assert (person.lat, person.lon) == (person.district.lat, person.district.lon)
+    # Made up, and said so: nothing of it claims to come from a real register.
+    assert set(Address.objects.values_list("source", flat=True)) == {"demo"}

@@ -6,7 +6,6 @@ changes nothing. Phone numbers come from the ranges the Swedish regulator (PTS) 
 fiction (070-174 06 05–99 and 08-465 004 00–99), so no real person is ever texted.
 """
 
-import math
 import random
 from datetime import timedelta
 
@@ -21,7 +20,9 @@ from helpdesk.safety import Concern, referral_route
 from helpdesk.services import helprequest_create, helprequest_transition, timeline_record
 from matching.fields import codes_parse
 from matching.models import Capacity, Offer, Organisation, Volunteer
-from places.models import District
+from places.demo import DEMO_SOURCE, demo_register_seed
+from places.models import Address, District
+from places.positions import position_of
 
 # name, code, lat, lon, population, aged 70+, equity weight
 DISTRICTS = [
@@ -188,15 +189,6 @@ def name_unused(firsts: list[str], lasts: list[str], start: int, taken: set) -> 
     raise ValueError("more people than names: add names to FIRST_NAMES and LAST_NAMES")
 
 
-def jitter(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
-    """A point up to `km` from (lat, lon)."""
-    r = km * math.sqrt(rng.random())
-    angle = rng.random() * 2 * math.pi
-    dlat = (r * math.cos(angle)) / 111.0
-    dlon = (r * math.sin(angle)) / (111.0 * math.cos(math.radians(lat)))
-    return round(lat + dlat, 6), round(lon + dlon, 6)
-
-
 class Command(BaseCommand):
     help = "Load Huddinge demo data (idempotent) and print the demo logins."
 
@@ -214,6 +206,11 @@ class Command(BaseCommand):
             return
         rng = random.Random(2020)
         districts = self.seed_districts()
+        demo_register_seed(list(districts.values()), rng)
+        self.doors = {
+            code: list(Address.objects.filter(source=DEMO_SOURCE, district=district))
+            for code, district in districts.items()
+        }
         organisations = self.seed_organisations(districts)
         users = self.seed_users(organisations)
         volunteers = self.seed_volunteers(rng, districts, organisations)
@@ -301,8 +298,10 @@ class Command(BaseCommand):
             org_languages = sorted(organisation.languages)
             mother_tongue = org_languages[i % len(org_languages)]
             served = list(organisation.districts.all()) or district_list
-            district = served[rng.randrange(len(served))]
-            lat, lon = jitter(rng, district.lat, district.lon, 1.2)
+            # Most at a door of the demo register; some with no address given, placed at
+            # their district's centre and flagged so.
+            place = self.door_pick(rng, served[rng.randrange(len(served))]) if i % 10 else None
+            position = position_of(place, served[rng.randrange(len(served))])
             languages = {mother_tongue, "sv"} | ({"en"} if rng.random() < 0.5 else set())
             languages |= {code for code in org_languages if rng.random() < 0.3}
             skills = {"groceries", "pharmacy"} | set(
@@ -322,9 +321,12 @@ class Command(BaseCommand):
                     organisation=organisation,
                     languages=languages,
                     skills=skills,
-                    district=district,
-                    lat=lat,
-                    lon=lon,
+                    address=place.door if place else "",
+                    place=place,
+                    district=position.district,
+                    lat=position.lat,
+                    lon=position.lon,
+                    position_approximate=position.approximate,
                     max_distance_km=rng.choice([3.0, 5.0, 5.0, 8.0]),
                     max_open_tasks=rng.choice([1, 2, 2, 3]),
                     vetted=rng.random() < 0.8,
@@ -332,6 +334,10 @@ class Command(BaseCommand):
                 )
             )
         return volunteers
+
+    def door_pick(self, rng, district: District) -> Address | None:
+        doors = self.doors.get(district.code) or []
+        return doors[rng.randrange(len(doors))] if doors else None
 
     def seed_residents(self, rng, districts) -> list[Resident]:
         # Nor a volunteer's: a resident and a volunteer of one name read as one person.
@@ -350,15 +356,21 @@ class Command(BaseCommand):
             pool_key = language if language in FIRST_NAMES else "sv"
             first, last = name_unused(FIRST_NAMES[pool_key], LAST_NAMES[pool_key], i * 3, taken)
             district = district_list[i % len(district_list)]
-            lat, lon = jitter(rng, district.lat, district.lon, 0.8)
+            # Most picked from the register; every eighth typed as said on the phone and not
+            # found (a number the register lacks): the district's centre, approximate.
+            place = self.door_pick(rng, district) if i % 8 else None
+            address = place.door if place else f"{STREETS[i % len(STREETS)]} {200 + i}"
+            position = position_of(place, district)
             residents.append(
                 Resident.objects.create(
                     phone=phone,
                     name=f"{first} {last}",
-                    address=f"{STREETS[i % len(STREETS)]} {rng.randint(1, 60)}",
-                    district=district,
-                    lat=lat,
-                    lon=lon,
+                    address=address,
+                    place=place,
+                    district=position.district,
+                    lat=position.lat,
+                    lon=position.lon,
+                    position_approximate=position.approximate,
                     language=language,
                     is_70_plus=rng.random() < 0.8,
                     lives_alone=rng.random() < 0.5,
@@ -447,6 +459,13 @@ class Command(BaseCommand):
             if k in REQUEST_TEXTS and k not in HelpRequest.OPERATOR_KINDS
         ]
         now = timezone.now()
+        # A resident with an open referral has every request kept from volunteers.
+        referred = set(
+            HelpRequest.objects.filter(
+                sensitive=True, status__in=HelpRequest.OPEN_STATUSES
+            ).values_list("resident_id", flat=True)
+        )
+        residents = [r for r in residents if r.pk not in referred]
         for days_ago in range(HISTORY_DAYS, 0, -1):
             for _ in range(rng.randint(1, 4)):
                 resident = rng.choice(residents)
