@@ -30,6 +30,7 @@ from django.utils import timezone
 from matching.models import Offer, Volunteer
 from notifications.forget import messages_forget
 from notifications.models import Message
+from places.models import Address
 
 from .models import BoardEvent, Callback, HelpRequest, Resident, TimelineEvent
 
@@ -132,9 +133,12 @@ def resident_footprint(resident: Resident) -> Footprint:
 
 
 def _empty(model: type[models.Model], keep: set[str]) -> dict:
-    """An update that empties every text, char, JSON and position column not in `keep`."""
+    """An update that empties every text, char, JSON and position column not in `keep`, and
+    the link to the address register (a door is a position)."""
     updates = {}
     for column in model._meta.concrete_fields:
+        if column.is_relation and column.related_model is Address and column.null:
+            updates[column.name] = None
         if column.primary_key or column.is_relation or column.name in keep:
             continue
         if isinstance(column, models.JSONField):

@@ -19,6 +19,8 @@ from helpdesk.report_views import report_tables
 from helpdesk.reports import needs_report
 from matching.models import Offer
 from notifications.phones import phone_display
+from places.models import Address
+from places.text import search_text
 from tests.conftest import make_user
 from tests.factories import CENTRE, district_make, organisation_make, volunteer_make
 from tests.notifications.conftest import inbound_params, signed_post
@@ -30,6 +32,7 @@ NAME = "Zqxwella Förnamnsdottir"
 STREET = "Qwvartsgränd"
 ADDRESS = f"{STREET} 77"
 PHONE = "+46709871234"
+DOOR_ID = "erasure-test-door"
 LAT, LON = CENTRE[0] + 0.0001113, CENTRE[1] + 0.0001117
 # One made-up word for each place the resident's own words can land.
 WORDS = {
@@ -77,14 +80,38 @@ def as_text(value) -> str:
     return "" if value is None else str(value)
 
 
+def door_make() -> Address:
+    """The resident's door in the address register. The register is everybody's doors, a
+    public record: what is the resident's is the link to it, not the row."""
+    return Address.objects.create(
+        street=STREET,
+        number="77",
+        lat=LAT,
+        lon=LON,
+        source="test",
+        source_id=DOOR_ID,
+        search_text=search_text(STREET, "77", "", "", ""),
+    )
+
+
 def scan() -> list[tuple[str, str, object, str]]:
     """(model, column, pk, needle) for every value of the resident's anywhere in the database.
     Columns are discovered, so a table added tomorrow is searched too. Sessions are stored
-    encoded, so they are decoded and searched as what they hold."""
+    encoded, so they are decoded and searched as what they hold. A link to the resident's
+    door in the address register, from any table, is a hit too."""
     wanted = [n.lower() for n in needles()]
     hits = []
+    door = Address.objects.filter(source_id=DOOR_ID).values_list("pk", flat=True).first()
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label
+        for link in model._meta.concrete_fields:
+            if link.is_relation and link.related_model is Address and door is not None:
+                rows = model._base_manager.filter(**{link.attname: door})
+                hits += [
+                    (label, link.attname, pk, "door") for pk in rows.values_list("pk", flat=True)
+                ]
+        if model is Address:
+            continue
         columns = text_columns(model)
         floats = [f for f in model._meta.concrete_fields if isinstance(f, models.FloatField)]
         for row in model._base_manager.values("pk", *[f.attname for f in columns + floats]):
@@ -131,8 +158,10 @@ def footprint(client, operator_client, run_tasks) -> Resident:
     )
     assert response.status_code == 302
     resident = Resident.objects.get(phone=PHONE)
-    # The position an address lookup would give (intake itself takes the district's centre).
-    Resident.objects.filter(pk=resident.pk).update(lat=LAT, lon=LON)
+    # The resident's door in the register, as picking the address on intake links it.
+    Resident.objects.filter(pk=resident.pk).update(
+        lat=LAT, lon=LON, place=door_make(), position_approximate=False
+    )
     groceries = resident.requests.get()
     run_tasks()
 
@@ -204,6 +233,7 @@ def assert_setup_reaches_everywhere(before) -> None:
         "notifications.Message",
     ]:
         assert label in found, label
+    assert ("place_id", "door") in {(column, n) for _label, column, _pk, n in before}
     volunteer_sms = {
         pk for label, column, pk, n in before if column == "body" and n == NAME.lower()
     }
