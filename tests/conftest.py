@@ -42,6 +42,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def boundaries_fresh():
+    """District boundaries are cached per process: a test starts from its own database's."""
+    from places.geometry import boundaries_forget
+
+    boundaries_forget()
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """Every test sends through the in-memory backend and starts with an empty outbox."""
     settings.SMS_BACKEND = "locmem"
