@@ -117,7 +117,9 @@ def csv_records(path: Path) -> Iterator[Found | Refused]:
     with path.open(encoding=encoding, newline="") as text:
         sample = text.read(64 * 1024)
         text.seek(0)
-        reader = csv.reader(text, delimiter=separator_detect(sample))
+        # Strict: a stray quote shifts every later column, and a register read shifted is
+        # worse than one not read at all.
+        reader = csv.reader(text, delimiter=separator_detect(sample), strict=True)
         header = next(reader, None)
         if header is None:
             raise ValueError("the file is empty")
