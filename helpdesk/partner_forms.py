@@ -3,14 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.language_names import language_name
 from matching.models import Capacity, Volunteer
+from matching.volunteer_positions import Placing, address_placing, postcode_clean, volunteer_place
 from notifications.phones import phone_is_mobile, phone_normalise
-from places.models import District
+from places.models import District, postcode_text
 
 from .models import HelpRequest
 
 
 class VolunteerForm(forms.ModelForm):
     phone = forms.CharField(label=_("Mobile phone"), max_length=40)
+    # Typed as the post writes it, "141 52"; saved as five digits.
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
 
     class Meta:
         model = Volunteer
@@ -19,6 +22,8 @@ class VolunteerForm(forms.ModelForm):
             "last_name",
             "phone",
             "district",
+            "address",
+            "postcode",
             "languages",
             "skills",
             "vetted",
@@ -30,17 +35,30 @@ class VolunteerForm(forms.ModelForm):
             "first_name": _("First name"),
             "last_name": _("Last name"),
             "district": _("District"),
+            "address": _("Home address"),
             "languages": _("Languages"),
             "skills": _("Can help with"),
             "vetted": _("Vetted"),
             "max_distance_km": _("Max distance (km)"),
             "max_open_tasks": _("Max open tasks"),
         }
+        help_texts = {
+            "address": _(
+                "Street and number, for matching by distance. Optional: without it, or when "
+                "the address register does not know it, the volunteer is placed at the "
+                "district's centre."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What saving did to the position, for the notice after save (None: untouched).
+        self.placing: Placing | None = None
+        self.fields["postcode"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        self.fields["address"].widget.attrs.update(autocomplete="off")
         if self.instance.pk:
             self.initial["phone"] = str(self.instance.phone)
+            self.initial["postcode"] = postcode_text(self.instance.postcode)
             self.initial["languages"] = sorted(self.instance.languages)
             self.initial["skills"] = sorted(self.instance.skills)
         self.fields["district"].required = True
@@ -65,12 +83,22 @@ class VolunteerForm(forms.ModelForm):
             raise forms.ValidationError(_("This number is already registered as a volunteer."))
         return phone
 
+    def clean_postcode(self) -> str:
+        postcode = postcode_clean(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError(_("A postcode is five digits, such as 141 52."))
+        return postcode
+
     def save(self, commit: bool = True) -> Volunteer:
         volunteer = super().save(commit=False)
         district: District = self.cleaned_data["district"]
-        # A coordinator knows the district, not coordinates: start from its centre.
-        if volunteer.lat is None or "district" in self.changed_data:
-            volunteer.lat, volunteer.lon = district.lat, district.lon
+        # The door of the address when the register knows it, else the district's centre
+        # (approximate); again whenever the address or the district changes.
+        if volunteer.lat is None or {"district", "address", "postcode"} & set(self.changed_data):
+            self.placing = address_placing(
+                address=volunteer.address, postcode=volunteer.postcode, district=district
+            )
+            volunteer_place(volunteer, self.placing)
         if commit:
             volunteer.save()
         return volunteer

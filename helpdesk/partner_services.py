@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role
 from matching.models import Offer, Organisation, Volunteer
+from matching.volunteer_positions import volunteer_address_forget
 
 from .models import HelpRequest
 from .offers import volunteer_offers_withdraw
@@ -63,7 +64,10 @@ def volunteer_remove(*, volunteer: Volunteer) -> str:
     if has_history:
         locked.is_active = False
         locked.paused = True
-        locked.save(update_fields=["is_active", "paused"])
+        # The home address and its door were kept for matching only, which has ended: the
+        # name and phone stay with the tasks' record, where they live does not.
+        forgotten = volunteer_address_forget(locked)
+        locked.save(update_fields=["is_active", "paused", *forgotten])
         # Someone no longer with the organisation must not be able to accept, and so learn a
         # resident's address, by answering an offer still out.
         volunteer_offers_withdraw(volunteer=locked, reason={"msg": "volunteer_removed"})

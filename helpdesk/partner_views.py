@@ -18,6 +18,7 @@ from config.roles import ADMIN, COORDINATOR, OPERATOR, has_role, role_required
 from matching.models import Capacity, Offer, Organisation
 from matching.services import volunteer_pause
 from matching.volunteer_csv import CsvError, volunteers_check, volunteers_export, volunteers_import
+from matching.volunteer_positions import AMBIGUOUS, NOT_FOUND
 
 from .models import HelpRequest
 from .partner_forms import CapacityForm, ImportUploadForm, VolunteerForm
@@ -83,6 +84,14 @@ def volunteer_edit(request: HttpRequest, pk: int, volunteer_id: int | None = Non
         saved.organisation = organisation
         saved.save()
         messages.success(request, _("%(name)s is saved.") % {"name": saved})
+        notice = form.placing.notice() if form.placing else ""
+        if notice:
+            # Never a silent fallback: a coordinator who typed an address hears that it was
+            # not found, and where the volunteer was placed instead.
+            level = (
+                messages.WARNING if form.placing.reason in (NOT_FOUND, AMBIGUOUS) else messages.INFO
+            )
+            messages.add_message(request, level, _("Position: %(notice)s.") % {"notice": notice})
         return redirect("partner_volunteers", pk=organisation.pk)
     return render(
         request,

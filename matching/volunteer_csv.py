@@ -9,6 +9,12 @@ The export writes the import's own headers and words (language names, task label
 Swedish, ja/nej), so an edited export imports again: a row whose phone is one of the
 organisation's volunteers updates that volunteer (only the columns the file has), and the
 dry run says per row what is added, what changes and what stays as it is.
+
+An address (Adress, Postnummer; both optional) is looked up in the address register
+(matching.volunteer_positions): found, the volunteer is placed at its door and in its
+district; not found, at the district's centre, flagged approximate, and the dry run says so
+for that row. An update places the volunteer again when its address, postcode or district
+changes.
 """
 
 import csv
@@ -24,9 +30,17 @@ from django.utils.translation import override
 from config.csvsafe import csv_cell_read
 from helpdesk.models import HelpRequest
 from notifications.phones import phone_is_mobile, phone_normalise
-from places.models import District
+from places.models import District, postcode_text
 
 from .models import Organisation, Volunteer, skill_choices, spoken_language_choices
+from .volunteer_positions import (
+    AMBIGUOUS,
+    NOT_FOUND,
+    Placing,
+    address_placing,
+    postcode_clean,
+    volunteer_place,
+)
 
 # The columns we read and write, with the headers people use for them (lower-cased).
 HEADERS = {
@@ -42,6 +56,8 @@ HEADERS = {
         "phone number",
     ),
     "district": ("kommundel", "stadsdel", "område", "district", "area"),
+    "address": ("adress", "gatuadress", "hemadress", "address", "street address", "home address"),
+    "postcode": ("postnummer", "postnr", "postcode", "post code", "postal code", "zip code"),
     "languages": ("språk", "sprak", "languages", "language"),
     "skills": ("uppdrag", "kan hjälpa med", "kompetens", "skills", "tasks", "task kinds"),
     "vetted": ("kontrollerad", "granskad", "belastningsregister", "vetted", "checked"),
@@ -58,10 +74,15 @@ EXPORT_HEADERS = {
     "vetted": "Kontrollerad",
     "max_distance_km": "Max avstånd (km)",
     "max_open_tasks": "Max antal uppdrag",
+    # Last, so the columns of lists exported before addresses keep their places.
+    "address": "Adress",
+    "postcode": "Postnummer",
 }
 REQUIRED = ("first_name", "phone", "languages")
 # What an update may change, in the export's order; the phone is what finds the volunteer.
 UPDATABLE = tuple(f for f in EXPORT_HEADERS if f != "phone")
+# A change of any of these places the volunteer again.
+POSITION_SOURCES = {"address", "postcode", "district"}
 # The language the export writes its words in, as its headers are.
 EXPORT_LANGUAGE = "sv"
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "sant"}
@@ -121,10 +142,22 @@ class RowResult:
     action: str = ADD
     volunteer: Volunteer | None = None  # the organisation's volunteer this row updates
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+    # Where the row places the volunteer; None for an update that leaves the position be.
+    placing: Placing | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def position_notice(self) -> str:
+        """What the dry run says of the row's position, or "" when there is nothing to say."""
+        return self.placing.notice() if self.placing else ""
+
+    @property
+    def position_unfound(self) -> bool:
+        """An address was given and not found: the dry run shows it as a warning."""
+        return self.placing is not None and self.placing.reason in (NOT_FOUND, AMBIGUOUS)
 
     @property
     def change_labels(self) -> list[tuple[str, str, str]]:
@@ -161,6 +194,11 @@ class ImportReport:
     @property
     def unchanged(self) -> list[RowResult]:
         return self._valid_with(RowResult.UNCHANGED)
+
+    @property
+    def placed_approximate(self) -> list[RowResult]:
+        """Valid rows whose volunteer will be at a district's centre, not at a door."""
+        return [row for row in self.valid if row.placing and row.placing.position.approximate]
 
 
 def csv_decode(data: bytes) -> tuple[str, str]:
@@ -260,6 +298,16 @@ def _row_check(
     values["district"] = tables["districts"].get(district_name.lower()) if district_name else None
     if district_name and values["district"] is None:
         row.errors.append(("district", _("Unknown district “%(name)s”.") % {"name": district_name}))
+    values["address"] = " ".join(raw.get("address", "").split())[:200]
+    values["postcode"] = postcode_clean(raw.get("postcode", ""))
+    if values["postcode"] is None:
+        row.errors.append(
+            (
+                "postcode",
+                _("A postcode is five digits, such as 141 52: “%(postcode)s”.")
+                % {"postcode": raw.get("postcode", "").strip()},
+            )
+        )
     languages, unknown = _codes(raw.get("languages", ""), tables["languages"])
     values["languages"] = languages
     if unknown:
@@ -290,7 +338,34 @@ def _row_check(
             if f in raw and _value_key(f, getattr(row.volunteer, f)) != _value_key(f, values[f])
         ]
         row.action = RowResult.UPDATE if row.changes else RowResult.UNCHANGED
+    if row.ok:
+        row.placing = _row_placing(row, tables["fallback"])
     return row
+
+
+def _row_placing(row: RowResult, fallback: District | None) -> Placing | None:
+    """A new volunteer is always placed; one updated only when what places them changed,
+    from the file's columns and, for the columns it lacks, what is saved already."""
+    values, volunteer = row.values, row.volunteer
+    if volunteer is None:
+        return address_placing(
+            address=values["address"],
+            postcode=values["postcode"],
+            district=values["district"],
+            fallback=fallback,
+        )
+    if not POSITION_SOURCES & {f for f, _old, _new in row.changes}:
+        return None
+
+    def now(f: str):
+        return values[f] if f in row.raw else getattr(volunteer, f)
+
+    return address_placing(
+        address=now("address"),
+        postcode=now("postcode"),
+        district=now("district"),
+        fallback=volunteer.district or fallback,
+    )
 
 
 def _ours(volunteer: Volunteer, organisation: Organisation | None) -> bool:
@@ -326,6 +401,8 @@ def cell_text(field_name: str, value) -> str | float | int:
         return value.name if value else ""
     if field_name == "vetted":
         return "ja" if value else "nej"
+    if field_name == "postcode":
+        return postcode_text(value or "")
     return value if value is not None else ""
 
 
@@ -352,6 +429,10 @@ def volunteers_check(data: bytes, *, organisation: Organisation | None = None) -
             % {"columns": ", ".join(EXPORT_HEADERS[f] for f in missing)}
         )
     tables = _lookup_tables()
+    # Where a new volunteer with neither address nor district is put: lat/lon cannot be empty.
+    tables["fallback"] = (
+        organisation.districts.first() if organisation else None
+    ) or District.objects.first()
     seen: dict[str, int] = {}
     rows = []
     for line, cells in enumerate(reader, start=2):
@@ -376,16 +457,14 @@ def volunteers_import(*, organisation: Organisation, data: bytes, all_or_nothing
         saved += 1
     for row in report.added:
         values = dict(row.values)
-        district = values["district"]
-        centre = district or organisation.districts.first() or District.objects.first()
+        volunteer = Volunteer(organisation=organisation, **values)
+        volunteer_place(volunteer, row.placing)
+        if volunteer.lat is None:
+            # No district in the whole register to stand in: matched by nobody until edited.
+            volunteer.lat, volunteer.lon = 0.0, 0.0
         try:
             with transaction.atomic():
-                Volunteer.objects.create(
-                    organisation=organisation,
-                    lat=centre.lat if centre else 0.0,
-                    lon=centre.lon if centre else 0.0,
-                    **values,
-                )
+                volunteer.save()
         except IntegrityError:
             # Registered by someone else between the check and now.
             if all_or_nothing:
@@ -403,10 +482,8 @@ def _volunteer_update(row: RowResult) -> None:
     changed = [f for f, _old, _new in row.changes]
     for f in changed:
         setattr(volunteer, f, row.values[f])
-    if "district" in changed and volunteer.district is not None:
-        # The home position came from the district (an import has no address): follow it.
-        volunteer.lat, volunteer.lon = volunteer.district.lat, volunteer.district.lon
-        changed += ["lat", "lon"]
+    if row.placing is not None:
+        changed = sorted(set(changed) | set(volunteer_place(volunteer, row.placing)))
     volunteer.save(update_fields=changed)
 
 

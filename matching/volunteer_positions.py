@@ -80,11 +80,12 @@ def postcode_clean(text: str) -> str | None:
     return digits if _POSTCODE.match(digits) else None
 
 
-def volunteer_placing(
+def address_placing(
     *, address: str, postcode: str, district: District | None, fallback: District | None = None
 ) -> Placing:
-    """Geocode `address` against the register. Not found: `district`'s centre, or the
-    `fallback` district's when none was chosen (a volunteer's lat/lon cannot be empty)."""
+    """Geocode `address` against the register (a volunteer's, or a resident's for
+    positions_refresh). Not found: `district`'s centre, or the `fallback` district's when
+    none was chosen (a volunteer's lat/lon cannot be empty)."""
     address = " ".join((address or "").split())
     place, reason = None, ""
     if not address:
@@ -123,7 +124,7 @@ def volunteer_address_forget(volunteer: Volunteer) -> list[str]:
     volunteer.address = ""
     volunteer.postcode = ""
     fallback = volunteer.organisation.districts.first() or District.objects.first()
-    placing = volunteer_placing(
+    placing = address_placing(
         address="", postcode="", district=volunteer.district, fallback=fallback
     )
     fields = volunteer_place(volunteer, placing)

@@ -7,7 +7,8 @@ from django.contrib.auth.models import User
 from helpdesk.models import HelpRequest, Resident
 from helpdesk.services import helprequest_create
 from matching.models import Organisation, Volunteer
-from places.models import District
+from places.models import Address, District
+from places.text import search_text
 
 _numbers = itertools.count(1)
 
@@ -36,6 +37,26 @@ def district_make(**fields) -> District:
     )
     values.update(fields)
     return District.objects.create(**values)
+
+
+def address_make(street: str, number: str, **fields) -> Address:
+    """A door of the address register, with its search text as the importers write it."""
+    values = dict(
+        street=street,
+        number=number,
+        letter="",
+        postcode="",
+        locality="",
+        lat=CENTRE[0],
+        lon=CENTRE[1],
+        source="test",
+        source_id=f"test-{next(_numbers)}",
+    )
+    values.update(fields)
+    values["search_text"] = search_text(
+        values["street"], values["number"], values["letter"], values["postcode"], values["locality"]
+    )
+    return Address.objects.create(**values)
 
 
 def resident_make(**fields) -> Resident:
