@@ -1,36 +1,365 @@
+# ruff: noqa: S608 (the SQL is built from fixed fragments only; every value is a parameter)
 """Finding an address from what an operator types while the caller talks: "storvretsv 1",
-"1 Storvretsvägen", "Storvretsvagen 1B", "141 52", "Flemingsberg"."""
+"1 Storvretsvägen", "Storvretsvagen 1B", "141 52", "Flemingsberg", "storvretsv 1 flemingsberg".
 
-from django.db.models import Q
+Every query is read the same way on SQLite and PostgreSQL (places.text folds both the rows and
+the query in Python), and the answer is built in three steps, each only when the one before
+left room (decision 0017):
+
+1. A street that begins with one of the typed words, the other words anywhere in the address:
+   a range on the ordered index of `search_text`, one street at a time, so even a two-letter
+   start among millions of doors reads a few index entries.
+2. The words anywhere ("vretsvägen", a locality): the trigram index (pg_trgm's GIN on
+   PostgreSQL, an FTS5 trigram table on SQLite) finds the rows holding them.
+3. Only when nothing was found, near spellings of a long word ("Storvretsvägem"): rows that
+   hold one half of it, scored by shared trigrams.
+
+A house number is matched exactly in SQL ("1" never finds 11); "1B" puts the B first and the
+other entrances of 1 after it. Ties go by street, number as a number, and letter.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
 
 from .models import Address
-from .text import number_split, query_words
+from .text import fold, number_split, query_words, word_similarity
 
 SEARCH_LIMIT = 8
+# Fewer letters than this find nothing: one letter is half the register.
+TEXT_MIN_CHARS = 2
+# The trigram indexes only know pieces of three letters.
+TRIGRAM_MIN_CHARS = 3
+# A word anywhere held by more rows than this is read in street order instead (step 2).
+SUBSTRING_CANDIDATES = 3000
+# Near spellings: words this long or longer, rows read per word, and how near is near.
+NEAR_MIN_CHARS = 6
+NEAR_CANDIDATES = 3000
+NEAR_THRESHOLD = 0.6
+# A written address is placed only when it names one door; this many are read to know.
+GEOCODE_LOOK = 20
+
+STEP_PREFIX, STEP_ANYWHERE, STEP_NEAR = 1, 2, 3
+
+
+@dataclass
+class Wanted:
+    """A query taken apart: street and locality words, a house number, a postcode."""
+
+    words: list[str] = field(default_factory=list)
+    # The words as typed, only lower-cased, for preferring "Ågatan" when "Ågatan" was typed.
+    spelt: dict[str, str] = field(default_factory=dict)
+    number: str = ""
+    letter: str = ""
+    postcode: str = ""
+    postcode_start: str = ""
+
+    @property
+    def searchable(self) -> bool:
+        return sum(len(w) for w in self.words) >= TEXT_MIN_CHARS or bool(
+            self.postcode or self.postcode_start
+        )
+
+
+@dataclass
+class Hit:
+    id: int
+    street: str
+    number: str
+    letter: str
+    search_text: str
+    step: int
+    score: float = 1.0
+
+    @property
+    def door_order(self) -> tuple:
+        return (
+            fold(self.street),
+            self.street,
+            number_value(self.number),
+            self.letter,
+            self.search_text,
+            self.id,
+        )
+
+
+def number_value(number: str) -> int:
+    """The leading digits as a number, as the SQL orders them ("12a" -> 12, "" -> 0)."""
+    digits = ""
+    for c in number:
+        if not c.isdigit():
+            break
+        digits += c
+    return int(digits[:15]) if digits else 0
+
+
+def wanted_read(query: str) -> Wanted:
+    """ "storvretsv 1B flemingsberg" -> words [storvretsv, flemingsberg], number 1, letter b."""
+    wanted = Wanted()
+    digits: list[str] = []
+    for word in query_words(query):
+        door = number_split(word)
+        if word.isdigit() and len(word) == 5:
+            wanted.postcode = word
+        elif door and not wanted.number and len(door[0]) <= 4:
+            wanted.number, wanted.letter = door
+            digits.append(word)
+        elif word.isdigit():
+            digits.append(word)
+        elif word not in wanted.words:
+            wanted.words.append(word)
+    if not wanted.words:
+        # Only digits: a postcode being typed ("141", "141 5"), never a house number alone.
+        start = wanted.postcode or "".join(d for d in digits if d.isdigit())
+        wanted.number = wanted.letter = wanted.postcode = ""
+        if 3 <= len(start) <= 5 and start.isdigit():
+            wanted.postcode_start = start
+    for raw in query.casefold().split():
+        raw = raw.strip(".,;:!?()")
+        if fold(raw) in wanted.words:
+            wanted.spelt.setdefault(fold(raw), raw)
+    return wanted
+
+
+def like_escape(word: str) -> str:
+    """A folded word inside a LIKE pattern: "_" is a letter to us and a wildcard to SQL."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Query:
+    """The SQL of one search, with what differs between the two databases in one place."""
+
+    def __init__(self, wanted: Wanted, municipality: str):
+        self.wanted = wanted
+        self.municipality = municipality
+        self.pg = connection.vendor == "postgresql"
+        # Both databases compare the folded text byte by byte, as Python does.
+        self.text = 'search_text COLLATE "C"' if self.pg else "search_text"
+        # Backslash is PostgreSQL's own escape; SQLite has none unless told.
+        self.escape = "" if self.pg else " ESCAPE '\\'"
+        self.street = 'street COLLATE "C"' if self.pg else "street"
+        self.letter = 'letter COLLATE "C"' if self.pg else "letter"
+        self.number = (
+            "COALESCE(CAST(substring(number from '^[0-9]{1,15}') AS bigint), 0)"
+            if self.pg
+            else "CAST(number AS INTEGER)"
+        )
+
+    def where(self, words: list[str], letter: str | None, t: str = "") -> tuple[list, list]:
+        """Conditions every step shares: the number (with `letter` the entrance asked for,
+        "" any other entrance, None any), the postcode, the municipality, the words. `t` is
+        the table's alias."""
+        sql, params = [], []
+        wanted = self.wanted
+        if wanted.number:
+            sql.append(f"{t}number = %s")
+            params.append(wanted.number)
+            if letter is not None and wanted.letter:
+                sql.append(f"LOWER({t}letter) {'=' if letter else '<>'} %s")
+                params.append(wanted.letter)
+        if wanted.postcode:
+            sql.append(f"{t}postcode = %s")
+            params.append(wanted.postcode)
+        elif wanted.postcode_start:
+            sql.append(f"{t}postcode LIKE %s")
+            params.append(wanted.postcode_start + "%")
+        if self.municipality:
+            sql.append(f"LOWER({t}municipality) = LOWER(%s)")
+            params.append(self.municipality)
+        for word in words:
+            sql.append(f"{t}search_text LIKE %s{self.escape}")
+            params.append(f"%{like_escape(word)}%")
+        return sql, params
+
+    def rows(self, sql: str, params: list, step: int) -> list[Hit]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Hit(*row, step=step) for row in cursor.fetchall()]
+
+    def doors_in_order(
+        self, low: str, high: str | None, words: list[str], limit: int, letter, spelt: str = ""
+    ) -> list[Hit]:
+        """Doors whose search text lies in [low, high) and holds `words`, in street order,
+        one street at a time: find the first street from the ordered index, read its doors
+        in number order, go on after it. Each street is a range on the index, so a start
+        that matches a hundred thousand doors costs no more than one that matches ten."""
+        conditions, params = self.where(words, letter)
+        extra = "".join(f" AND {c}" for c in conditions)
+        bound = f" AND {self.text} < %s" if high is not None else ""
+        bound_params = [high] if high is not None else []
+        # The spelling as typed first: "Ågatan 1" before "Agatan 1" when "Ågatan" was typed.
+        prefer, prefer_params = "", []
+        if spelt:
+            prefer = f"CASE WHEN street LIKE %s{self.escape} OR street LIKE %s{self.escape} "
+            prefer += "THEN 0 ELSE 1 END, "
+            prefer_params = [like_escape(spelt) + "%", like_escape(spelt.capitalize()) + "%"]
+        found: list[Hit] = []
+        for _street in range(limit):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT search_text, street FROM places_address WHERE {self.text} >= %s"
+                    f"{bound}{extra} ORDER BY {self.text} LIMIT 1",
+                    [low, *bound_params, *params],
+                )
+                first = cursor.fetchone()
+            if first is None:
+                break
+            key = fold(first[1])
+            if not (first[0] == key or first[0].startswith(key + " ")):
+                key = first[0]  # written by hand, not by places.text: read it as it is
+            # "storgatan" and every door written "storgatan …", Storgatan Norra included.
+            found += self.rows(
+                f"SELECT id, street, number, letter, search_text FROM places_address"
+                f" WHERE {self.text} >= %s AND {self.text} < %s{extra}"
+                f" ORDER BY {prefer}{self.street}, {self.number}, {self.letter}, {self.text},"
+                " id LIMIT %s",
+                [key, key + "!", *params, *prefer_params, limit - len(found)],
+                STEP_PREFIX,
+            )
+            if len(found) >= limit:
+                break
+            low = key + "!"
+        return found
+
+    def trigram_rows(self, pieces: list[str], words: list[str], cap: int, letter, step: int):
+        """Rows holding any of `pieces` (3+ letters each) and all `words`, at most `cap`,
+        found by the trigram index."""
+        conditions, params = self.where(words, letter, "a.")
+        columns = "a.id, a.street, a.number, a.letter, a.search_text"
+        if self.pg:
+            anyof = " OR ".join("a.search_text LIKE %s" for _ in pieces)
+            conditions = [*conditions, f"({anyof})"]
+            params += [f"%{like_escape(p)}%" for p in pieces]
+            sql = f"SELECT {columns} FROM places_address a WHERE {' AND '.join(conditions)}"
+        else:
+            match = " OR ".join(f'"{p}"' for p in pieces)
+            sql = (
+                f"SELECT {columns} FROM places_address_fts f JOIN places_address a"
+                " ON a.id = f.rowid WHERE places_address_fts MATCH %s"
+                + "".join(f" AND {c}" for c in conditions)
+            )
+            params = [match, *params]
+        return self.rows(f"{sql} LIMIT %s", [*params, cap], step)
+
+
+def hits_find(wanted: Wanted, *, limit: int, municipality: str = "") -> list[Hit]:
+    """The best `limit` doors for a query, best first, without loading them."""
+    if not wanted.searchable:
+        return []
+    query = Query(wanted, municipality)
+    found: list[Hit] = []
+    seen: set[int] = set()
+
+    def keep(hits: list[Hit]) -> None:
+        for hit in hits:
+            if hit.id not in seen and len(found) < limit:
+                seen.add(hit.id)
+                found.append(hit)
+
+    # The entrance asked for first ("1B"), then the other entrances of that number.
+    letters = [wanted.letter, ""] if wanted.letter else [None]
+    for letter in letters:
+        if not wanted.words:
+            keep(query.doors_in_order("", None, [], limit, letter))
+            continue
+        # 1. A street beginning with one of the words.
+        for word in wanted.words:
+            others = [w for w in wanted.words if w != word]
+            keep(
+                query.doors_in_order(
+                    word,
+                    word[:-1] + chr(ord(word[-1]) + 1),
+                    others,
+                    limit + len(found),
+                    letter,
+                    spelt=wanted.spelt.get(word, ""),
+                )
+            )
+            if len(found) >= limit:
+                return found
+        # 2. The words anywhere.
+        long_words = [w for w in wanted.words if len(w) >= TRIGRAM_MIN_CHARS]
+        if long_words:
+            longest = max(long_words, key=len)
+            rows = query.trigram_rows(
+                [longest], wanted.words, SUBSTRING_CANDIDATES + 1, letter, STEP_ANYWHERE
+            )
+            if len(rows) > SUBSTRING_CANDIDATES:
+                # Held by very many rows, so met soon in street order.
+                rows = query.doors_in_order("", None, wanted.words, limit + len(found), letter)
+                for row in rows:
+                    row.step = STEP_ANYWHERE
+            keep(sorted(rows, key=lambda h: (spelling_missed(h, wanted), h.door_order)))
+        if len(found) >= limit:
+            return found
+    if found:
+        return found
+    # 3. Nothing found: near spellings of the long words.
+    for letter in letters:
+        keep(hits_near(query, wanted, letter, limit))
+    return found
+
+
+def hits_near(query: Query, wanted: Wanted, letter, limit: int) -> list[Hit]:
+    """Doors whose street or locality is spelt nearly as a long typed word: a one-letter
+    slip leaves one half of the word whole, so the rows holding either half are scored."""
+    scored: dict[int, Hit] = {}
+    for word in sorted(wanted.words, key=len, reverse=True)[:2]:
+        if len(word) < NEAR_MIN_CHARS:
+            continue
+        half = len(word) // 2
+        others = [w for w in wanted.words if w != word]
+        rows = query.trigram_rows(
+            [word[:half], word[half:]], others, NEAR_CANDIDATES, letter, STEP_NEAR
+        )
+        for row in rows:
+            row.score = word_similarity(word, row.search_text)
+            best = scored.get(row.id)
+            if row.score >= NEAR_THRESHOLD and (best is None or row.score > best.score):
+                scored[row.id] = row
+    return sorted(scored.values(), key=lambda h: (-round(h.score, 6), h.door_order))[:limit]
+
+
+def spelling_missed(hit: Hit, wanted: Wanted) -> bool:
+    """False when the address holds every word as it was typed, diacritics and all."""
+    street = hit.street.casefold()
+    return not all(s in street or s in hit.search_text for s in wanted.spelt.values())
+
+
+def addresses_load(hits: list[Hit]) -> list[Address]:
+    by_id = Address.objects.select_related("district").in_bulk([h.id for h in hits])
+    return [by_id[h.id] for h in hits if h.id in by_id]
 
 
 def address_search(
     query: str, *, limit: int = SEARCH_LIMIT, municipality: str = ""
 ) -> list[Address]:
     """The register's best matches for a typed address, best first."""
-    words = query_words(query)
-    if not words:
+    if limit <= 0:
         return []
-    rows = Address.objects.select_related("district")
-    if municipality:
-        rows = rows.filter(municipality__iexact=municipality)
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
-    return list(rows.filter(condition).order_by("street", "number", "letter")[:limit])
+    return addresses_load(hits_find(wanted_read(query), limit=limit, municipality=municipality))
 
 
 def address_geocode(text: str, *, postcode: str = "", municipality: str = "") -> Address | None:
     """The one register entry a written address names, or None when it names none or
-    several (a street without a number, "Storgatan 1" in two localities)."""
-    query = f"{text} {postcode}".strip()
-    words = query_words(query)
-    if not any(number_split(word) for word in words):
+    several (a street without a number, "Storgatan 1" in two localities, "Storvrets 1"
+    that begins two streets)."""
+    wanted = wanted_read(f"{text} {postcode}".strip())
+    if not wanted.number or not wanted.words:
         return None
-    hits = address_search(query, limit=2, municipality=municipality)
-    return hits[0] if len(hits) == 1 else None
+    hits = hits_find(wanted, limit=GEOCODE_LOOK, municipality=municipality)
+    exact = [h for h in hits if h.letter.casefold() == wanted.letter]
+    if not exact:
+        return None
+    best_step = min(h.step for h in exact)
+    exact = [h for h in exact if h.step == best_step]
+    if len(exact) > 1:
+        # "Ågatan 1" typed with its ring names Ågatan, not Agatan.
+        spelt = [h for h in exact if not spelling_missed(h, wanted)]
+        if len(spelt) == 1 and wanted.spelt and any(not s.isascii() for s in wanted.spelt.values()):
+            exact = spelt
+    if len(exact) != 1:
+        return None
+    if best_step == STEP_NEAR and len({fold(h.street) for h in hits if h.step == STEP_NEAR}) > 1:
+        return None
+    return addresses_load(exact)[0]

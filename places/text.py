@@ -15,7 +15,14 @@ ABBREVIATIONS = {
     "st": "stigen",
 }
 
+# Longest first, so "storvretsvag." is "storvrets" + "vagen", not "storvretsva" + "gatan".
+_ABBREVIATED = re.compile(
+    r"(\w+?)(" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\.(?=\W|$)"
+)
 _NON_WORD = re.compile(r"[^\w]+")
+# What a query is read to: an operator never types more, and a pasted page is not an address.
+QUERY_MAX_CHARS = 200
+QUERY_MAX_WORDS = 8
 # "1B", "12 b", "1-3": a house number with its letter.
 _NUMBER = re.compile(r"^(\d+)\s*([a-z]?)$")
 
@@ -36,10 +43,17 @@ def search_text(street: str, number: str, letter: str, postcode: str, locality: 
 
 
 def query_words(query: str) -> list[str]:
-    """A typed query as words to find: folded, the abbreviations spelt out, a postcode
-    written "141 52" joined, and "1 B" joined to "1b"."""
-    words = fold(query.replace(".", ". ")).split()
-    words = [ABBREVIATIONS.get(w, w) for w in words]
+    """A typed query as words to find: folded, the abbreviations spelt out ("Storg." and
+    "Storg ." are "storgatan"), a postcode written "141 52" joined, and "1 B" joined to "1b"."""
+    spelt = _abbreviations_spell(query[:QUERY_MAX_CHARS])
+    words = []
+    for raw in spelt.replace(".", ". ").split():
+        word = fold(raw)
+        # "v." anywhere, a bare "v" only after a word ("Gamla v 3"): a query that begins
+        # "st" is the start of a street being typed, not "stigen".
+        if word in ABBREVIATIONS and (raw.endswith(".") or (words and words[-1].isalpha())):
+            word = ABBREVIATIONS[word]
+        words.extend(word.split())
     joined: list[str] = []
     for word in words:
         previous = joined[-1] if joined else ""
@@ -49,10 +63,47 @@ def query_words(query: str) -> list[str]:
             joined[-1] = previous + word  # "1 b"
         else:
             joined.append(word)
-    return joined
+    return joined[:QUERY_MAX_WORDS]
+
+
+def _abbreviations_spell(query: str) -> str:
+    """ "Storvretsv. 1" -> "storvretsvagen 1": an abbreviation closing a word with its full
+    stop. Folded first, so "Storvretsväg." is caught as well."""
+    folded = unicodedata.normalize("NFKD", query.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _ABBREVIATED.sub(lambda m: m.group(1) + ABBREVIATIONS[m.group(2)] + " ", folded)
 
 
 def number_split(word: str) -> tuple[str, str] | None:
     """ "1b" -> ("1", "b"); a word that is not a house number -> None."""
     found = _NUMBER.match(word)
     return (found.group(1), found.group(2)) if found else None
+
+
+def trigrams(word: str) -> set[str]:
+    """The word's three-letter pieces, padded as pg_trgm pads them: two spaces before, one
+    after, so the first letters weigh more than the middle ones."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def word_similarity(word: str, text: str) -> float:
+    """How near a typed word is to the nearest word of a search text, 0 to 1, by shared
+    trigrams; a word typed halfway ("storvrts") is also held against the start of a longer
+    word, as the operator types from the front."""
+    if not word:
+        return 0.0
+    mine = trigrams(word)
+    best = 0.0
+    for token in text.split():
+        # The whole word, and its first letters about as many as typed.
+        for candidate in {token, *(token[: len(word) + d] for d in (-1, 0, 1))}:
+            theirs = trigrams(candidate)
+            if candidate != token:
+                theirs.discard(candidate[-2:] + " ")  # its end is not a word's end
+                mine_open = mine - {word[-2:] + " "}
+                shared = len(mine_open & theirs) / len(mine_open | theirs)
+            else:
+                shared = len(mine & theirs) / len(mine | theirs)
+            best = max(best, shared)
+    return best
