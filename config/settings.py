@@ -401,16 +401,39 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Map tiles behind the request page's and the board's maps (Leaflet, static/vendor/leaflet/).
+# The default is OpenStreetMap's own tile server, which is for light use only (its tile usage
+# policy): production should replace it with its own or a contracted tile service.
+# MAP_TILE_URL="" draws no tiles: the maps show the district boundaries alone (offline, demo).
+MAP_TILE_URL = os.getenv("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+MAP_TILE_ATTRIBUTION = os.getenv(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+def tile_origin(url: str) -> str:
+    """The tile server as a CSP source: "https://tile.example.org", with Leaflet's {s}
+    subdomains as a wildcard ("https://*.tile.example.org"); "" for no tiles."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    if not url or parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 # Content-Security-Policy (django-csp) on every response: scripts and styles from our own
 # static files only, no inline code. An inline <script> or <style> that is really needed
 # carries nonce="{{ request.csp_nonce }}"; inline style="" attributes and on* handlers are
-# refused. connect-src 'self' covers the board's websocket on the same host.
+# refused. connect-src 'self' covers the board's websocket on the same host; img-src names
+# the map's tile server, if any.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF, csp.NONCE],
         "style-src": [csp.SELF, csp.NONCE],
-        "img-src": [csp.SELF, "data:"],
+        "img-src": [csp.SELF, "data:", *filter(None, [tile_origin(MAP_TILE_URL)])],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],

@@ -47,6 +47,10 @@ class Field(StrEnum):
     VOLUNTEERS_OWN = "volunteers_own"  # the viewer's organisations' volunteers and their offers
     VOLUNTEERS_OTHER = "volunteers_other"  # everyone else's volunteers, phones, organisations
     CANDIDATES = "candidates"  # the ranked search, and the buttons that act on a request
+    # The resident's position on a board card. Cards read the same for every coordinator
+    # (card_for), so operators only; a holder reads the door on the request page, with the
+    # address.
+    BOARD_POSITION = "board_position"
 
 
 F = Field
@@ -104,6 +108,9 @@ CARD_FIELDS: dict[str, Field] = {
     "priority": F.RISK_FLAGS,
     "district": F.DISTRICT,
     "district_id": F.DISTRICT,
+    # The resident's point on the board map; others place the card at its district's centre.
+    "position": F.BOARD_POSITION,
+    "approximate": F.BOARD_POSITION,
     "language": F.FACTS,
     "sensitive": F.FACTS,
     "task": F.TASK_TEXT,

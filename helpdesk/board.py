@@ -37,7 +37,7 @@ def board_requests(user) -> QuerySet[HelpRequest]:
         status=HelpRequest.Status.DONE, closed_at__gte=today
     )
     requests = HelpRequest.objects.filter(visible).select_related(
-        "district", "assigned_volunteer", "callback"
+        "district", "assigned_volunteer", "callback", "resident"
     )
     organisation_ids = board_organisation_ids(user)
     if organisation_ids is not None:

@@ -73,6 +73,17 @@ def request_organisation_ids(request: HelpRequest) -> list[int]:
     return sorted(ids)
 
 
+def board_position(request: HelpRequest) -> list[float]:
+    """Where a card sits on the operators' board map: the resident's position, a door or
+    (approximate) their district's centre; [] for none. A sensitive request stays at its
+    district. Coordinators never get it (helpdesk.access.CARD_FIELDS): their map places every
+    card at its district's centre."""
+    resident = request.resident
+    if request.sensitive or resident.lat is None or resident.lon is None:
+        return []
+    return [round(resident.lat, 5), round(resident.lon, 5)]
+
+
 def board_card(request: HelpRequest) -> dict:
     """What a board shows of a request. No personal data beyond the district."""
     try:
@@ -92,6 +103,9 @@ def board_card(request: HelpRequest) -> dict:
         "priority": request.priority,
         "district": request.district.name if request.district_id else "",
         "district_id": request.district_id,
+        # The map's point, and whether it is a district's centre rather than a door.
+        "position": board_position(request),
+        "approximate": bool(request.resident.position_approximate),
         "language": request.language,
         "sensitive": request.sensitive,
         # What volunteers are told anyway; never the internal notes.

@@ -25,6 +25,7 @@ from .access import Audience, Field, request_view, timeline_rows, volunteer_labe
 from .board import board_organisation_ids, organisations_scope
 from .forms import IntakeForm, NoteForm, TextResidentForm
 from .intake import intake_submit, resident_lookup
+from .maps import board_legend, map_config, request_map
 from .models import HelpRequest
 from .offers import helprequest_assign, helprequest_cancel, offers_send
 from .privacy import access_log_record
@@ -52,6 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "columns": columns,
         "districts": District.objects.all(),
+        "map_config": map_config(),
+        "map_legend": board_legend(),
         "kinds": HelpRequest.Kind.choices,
         "languages": language_choices(),
         "organisations": organisations,
@@ -152,6 +155,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidate.district = districts.get(candidate.volunteer_id) or ""
     offers = list(help_request.offers.select_related("volunteer__organisation"))
     volunteer_organisations = {o.volunteer_id: o.volunteer.organisation_id for o in offers}
+    offers_shown = [o for o in offers if view.may_see_volunteer(o.volunteer)]
     assigned = help_request.assigned_volunteer
     context = {
         "r": help_request,
@@ -163,7 +167,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             view, help_request.timeline.select_related("actor"), volunteer_organisations
         ),
         "sms": request_messages(help_request) if view.may(Field.RESIDENT_SMS) else [],
-        "offers": [o for o in offers if view.may_see_volunteer(o.volunteer)],
+        "offers": offers_shown,
+        # The map repeats the candidates table (or a coordinator's offers), numbered alike.
+        "map_config": map_config(),
+        "map_points": request_map(view, help_request, candidates, offers_shown),
         "assigned": volunteer_label(view, assigned) if assigned else "",
         "candidates": candidates,
         "text_form": TextResidentForm(),

@@ -85,6 +85,10 @@
     var topList = document.getElementById("attention-cards");
     topList.replaceChildren.apply(topList, top.map(cardElement));
     attention.hidden = top.length === 0;
+    // The map view (board_map.js) follows the columns: the same cards, the same filters.
+    var shown = [];
+    Object.keys(lists).forEach(function (status) { shown = shown.concat(lists[status]); });
+    document.dispatchEvent(new CustomEvent("board:render", {detail: {cards: shown}}));
   }
 
   function onMessage(event) {
