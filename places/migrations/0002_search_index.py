@@ -3,7 +3,8 @@
 #
 # Both: the ordered index of search_text (a street's start is a range on it; PostgreSQL
 # compares it as bytes, COLLATE "C", as SQLite and Python do), the same after the house
-# number (a number typed narrows the range before anything is read), and the postcode.
+# number (a number typed narrows the range before anything is read), and the same after the
+# postcode.
 # PostgreSQL: pg_trgm's GIN index, for a word anywhere in the text. SQLite: an FTS5 table
 # with the trigram tokenizer (SQLite 3.34 or later) over the same column, its content read
 # from places_address and kept in step by triggers, so every writer keeps it without knowing.
@@ -28,7 +29,7 @@ POSTGRESQL = [
         "DROP INDEX IF EXISTS address_number_text",
     ),
     (
-        "CREATE INDEX address_postcode ON places_address (postcode)",
+        'CREATE INDEX address_postcode ON places_address (postcode, search_text COLLATE "C")',
         "DROP INDEX IF EXISTS address_postcode",
     ),
 ]
@@ -72,7 +73,7 @@ SQLITE = [
         "DROP INDEX IF EXISTS address_number_text",
     ),
     (
-        "CREATE INDEX address_postcode ON places_address (postcode)",
+        "CREATE INDEX address_postcode ON places_address (postcode, search_text)",
         "DROP INDEX IF EXISTS address_postcode",
     ),
 ]

@@ -83,7 +83,8 @@ FIRST_HITS = [
     ("Storvretsg. 1", "Storvretsgatan 1, 141 53 Flemingsberg"),
     ("141 52", "Björkvägen 4, 141 52 Flemingsberg"),
     ("14152", "Björkvägen 4, 141 52 Flemingsberg"),
-    ("141 5", "Björkvägen 4, 141 52 Flemingsberg"),
+    # A postcode begun: its postcodes in order, each in street order.
+    ("141 5", "Storängsvägen 8, 141 50 Huddinge"),
     ("Flemingsberg", "Björkvägen 4, 141 52 Flemingsberg"),
     ("storg. 1 kungsängen", "Storgatan 1, 196 30 Kungsängen"),
     ("Storgatan 1 19630", "Storgatan 1, 196 30 Kungsängen"),
