@@ -17,6 +17,7 @@ from .models import Callback, HelpRequest, Resident, TimelineEvent
 from .offers import helprequest_done, helprequest_match
 from .realtime import BoardEventKind, board_publish
 from .resident_forms import DETAIL_FIELDS
+from .resident_places import resident_position_apply, resident_where
 from .services import timeline_record
 
 
@@ -110,14 +111,17 @@ def helprequest_resident_update(
     resident = Resident.objects.select_for_update().get(pk=locked.resident_id)
     if resident.anonymised_at is not None:
         raise ValidationError(_("This resident is anonymised: their details cannot be added."))
+    before = resident_where(resident)
     changed = [f for f in DETAIL_FIELDS if getattr(resident, f) != details[f]]
     for field in changed:
         setattr(resident, field, details[field])
-    if {"district", "address"} & set(changed) or resident.lat is None:
-        # Without an address register the district's centre is the best position for matching;
-        # a position from the old address or district would send volunteers to the wrong place.
-        district = resident.district
-        resident.lat, resident.lon = (district.lat, district.lon) if district else (None, None)
+    # The same rule as intake: a picked address's door, else the district's centre; a
+    # position from the old address or district would send volunteers to the wrong place.
+    resident_position_apply(resident, place=details.get("place"), before=before)
+    if resident.place_id != before.place_id:
+        changed.append("place")
+    if resident.district_id != before.district_id and "district" not in changed:
+        changed.append("district")  # the picked address's own
     resident.save()
     locked.resident = resident
     # The request carries its own copy of the district (for figures that outlive the resident)

@@ -4,6 +4,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from notifications.phones import phone_normalise
 from places.models import District
 
 from .models import HelpRequest
+from .resident_places import place_read
 from .safety import danger_read
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -79,6 +81,40 @@ RESIDENT_FIELDS = (
 )
 
 
+def address_input(auto_id: str) -> forms.TextInput:
+    """The address field, which address.js turns into a list of the register's suggestions
+    as it is typed: a pick fills the hidden `place` and the district; the texts here are
+    what the list says to the operator and to a screen reader."""
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "data-suggest": reverse_lazy("address_suggest"),
+            "data-place": auto_id % "place",
+            "data-district": auto_id % "district",
+            "data-list-label": _("Addresses in the register"),
+            "data-found-one": _("1 address in the register. Arrow down to choose."),
+            "data-found-many": _("%(n)s addresses in the register. Arrow down to choose."),
+            "data-found-none": _(
+                "Not in the register: saved as typed, position approximate (district centre)."
+            ),
+            "data-picked": _("From the register: the position is the door."),
+        }
+    )
+
+
+def place_clean(form: forms.Form, data: dict) -> None:
+    """Read the hidden `place` into data["place"] (an Address or None). A pick the register
+    no longer has is said on the address field and emptied, so the form shown again does not
+    send it a second time; the address text is kept."""
+    place, error = place_read(data.get("place") or "", data.get("address") or "")
+    if error:
+        form.add_error("address", error)
+        form.data = form.data.copy()
+        form.data[form.add_prefix("place")] = ""
+    data["place"] = place
+
+
 class IntakeForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     phone = forms.CharField(
@@ -89,7 +125,11 @@ class IntakeForm(forms.Form):
         ),
     )
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=200, required=False, widget=address_input("id_%s")
+    )
+    # The id of the address picked from the register's suggestions; empty when typed.
+    place = forms.CharField(required=False, widget=forms.HiddenInput)
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
@@ -156,6 +196,7 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        place_clean(self, data)
         if data.get("when") in ("today", "tomorrow", "week"):
             data["window_start"], data["window_end"] = window_for(data["when"])
         start, end = data.get("window_start"), data.get("window_end")
@@ -185,7 +226,9 @@ class IntakeForm(forms.Form):
         return data
 
     def resident_data(self) -> dict:
-        return {f: self.cleaned_data[f] for f in RESIDENT_FIELDS}
+        """The resident's fields, and the register entry picked for the address (or None)."""
+        data = {f: self.cleaned_data[f] for f in RESIDENT_FIELDS}
+        return data | {"place": self.cleaned_data.get("place")}
 
 
 class TextResidentForm(forms.Form):

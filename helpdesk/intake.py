@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from notifications.phones import phone_display, phone_is_mobile, phone_try_normalise
 from notifications.services import sms_send
-from places.models import District
 
 from .callbacks import callback_create
 from .forms import RESIDENT_FIELDS
 from .models import HelpRequest, Resident, TimelineEvent
 from .offers import helprequest_match, helprequest_match_enqueue
+from .resident_places import resident_position_apply, resident_where
 from .safety import Concern, danger_read, referral_route, text_signals_youth
 from .services import helprequest_create, timeline_record
 
@@ -46,6 +46,8 @@ def resident_lookup(raw_phone: str) -> dict:
         "id": resident.pk,
         "name": resident.name,
         "address": resident.address,
+        # The register entry the address was picked as: kept when the address is left as is.
+        "place": resident.place_id,
         "district": resident.district_id,
         "language": resident.language,
         "is_70_plus": resident.is_70_plus,
@@ -196,17 +198,18 @@ def _concern_record(request: HelpRequest, fields: dict, actor) -> Concern | None
 
 
 def resident_save(*, phone: str, data: dict, consent: bool) -> Resident:
-    """Find the resident by number (E.164) or create them; the operator's edits win."""
+    """Find the resident by number (E.164) or create them; the operator's edits win. An
+    address picked from the register (data["place"]) places them at its door, in its
+    district; one typed that the register does not know, at the district's centre, flagged
+    approximate (resident_places.resident_position_apply)."""
     resident = Resident.objects.select_for_update().filter(phone=phone).first()
     if resident is None:
         resident = Resident(phone=phone)
+    before = resident_where(resident)
     for field in RESIDENT_FIELDS:
         if field in data and (data[field] not in ("", None) or isinstance(data[field], bool)):
             setattr(resident, field, data[field])
-    district: District | None = resident.district
-    if resident.lat is None and district is not None:
-        # Without an address lookup the district's centre is the best position for matching.
-        resident.lat, resident.lon = district.lat, district.lon
+    resident_position_apply(resident, place=data.get("place"), before=before)
     if consent and resident.consent_version != settings.CONSENT_VERSION:
         resident.consent_at = timezone.now()
         resident.consent_version = settings.CONSENT_VERSION

@@ -23,7 +23,12 @@ from django_tasks import task
 from matching.batch import BatchPlan, match_batch_plan
 from matching.models import Offer, Volunteer
 from matching.priority import helprequest_priority
-from matching.search import candidates_rank, haversine_km, request_position
+from matching.search import (
+    candidates_rank,
+    haversine_km,
+    request_position,
+    request_position_approximate,
+)
 from notifications.models import Message
 from notifications.phones import phone_is_mobile
 from notifications.services import sms_send
@@ -408,6 +413,7 @@ def offers_send(
         )
     asked = set(request.offers.values_list("volunteer_id", flat=True))
     position = request_position(request)
+    approximate = request_position_approximate(request)
     chosen = []
     for volunteer in volunteers:
         if volunteer.pk in asked or not volunteer.available:
@@ -419,7 +425,12 @@ def offers_send(
             if position
             else None
         )
-        reasons = [("km", {"km": round(distance, 1)})] if distance is not None else []
+        reasons = []
+        if distance is not None:
+            km: dict = {"km": round(distance, 1)}
+            if approximate or volunteer.position_approximate:
+                km["approximate"] = True  # a district's centre at one end: no true distance
+            reasons.append(("km", km))
         reasons.append(("chosen", {}))
         chosen.append((volunteer, distance, 0.0, reasons))
     if not chosen:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from languages import language_choices
 from places.models import District
 
+from .forms import address_input, place_clean
 from .models import HelpRequest, Resident
 
 # The resident fields an operator may set here (the phone number names the resident and is
@@ -31,7 +32,11 @@ VOLUNTEER_KINDS_EXCLUDED = HelpRequest.OPERATOR_KINDS
 class ResidentDetailsForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address"), max_length=200, required=False, widget=address_input("resident-%s")
+    )
+    # The id of the address picked from the register's suggestions; empty when typed.
+    place = forms.CharField(required=False, widget=forms.HiddenInput)
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
@@ -61,6 +66,7 @@ class ResidentDetailsForm(forms.Form):
     ) -> None:
         if resident is not None:
             initial = {field: getattr(resident, field) for field in DETAIL_FIELDS}
+            initial["place"] = resident.place_id or ""
             if request is not None:
                 initial |= {"kind": request.kind, "task_text": request.task_text}
             kwargs.setdefault("initial", initial | {"token": uuid.uuid4()})
@@ -80,6 +86,7 @@ class ResidentDetailsForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        place_clean(self, data)
         if (
             data.get("then") == MATCH
             and "task_text" in self.fields
@@ -88,12 +95,13 @@ class ResidentDetailsForm(forms.Form):
             self.add_error(
                 "task_text", _("Write the task for the volunteer, so that the offer says it.")
             )
-        # Matching looks around the resident's home, or without an address register around
-        # the district's centre: with no district, only a position already known will do.
+        # Matching looks around the resident's door, or for an address not in the register
+        # around the district's centre: with neither, only a position already known will do.
         if (
             data.get("then") == MATCH
             and "district" not in self.errors
             and not data.get("district")
+            and not data.get("place")
             and not self._position_kept(data)
         ):
             self.add_error(
@@ -111,7 +119,9 @@ class ResidentDetailsForm(forms.Form):
         )
 
     def details(self) -> dict:
-        return {field: self.cleaned_data[field] for field in DETAIL_FIELDS}
+        """The resident's fields, and the register entry picked for the address (or None)."""
+        details = {field: self.cleaned_data[field] for field in DETAIL_FIELDS}
+        return details | {"place": self.cleaned_data.get("place")}
 
     def task(self) -> dict:
         """The request's kind and task text, when this form has them."""

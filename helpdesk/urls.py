@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import callback_views, map_views, views
+from . import address_views, callback_views, map_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("intake/", views.intake, name="intake"),
     path("intake/lookup/", views.lookup, name="resident_lookup"),
+    path("intake/addresses/", address_views.address_suggest, name="address_suggest"),
     path("map/districts.geojson", map_views.district_boundaries, name="district_boundaries"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     # Before the actions: "resident" would otherwise read as one.

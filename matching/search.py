@@ -113,6 +113,15 @@ class Candidate:
         return " · ".join(self.reasons)
 
     @property
+    def distance_text(self) -> str:
+        """The distance as the reasons say it: "1.4 km", or "≈ district centre" where either
+        end is a district's centre and the kilometres would be falsely precise."""
+        for text, (code, _params) in zip(self.reasons, self.reason_codes, strict=False):
+            if code == "km":
+                return text
+        return reason_text("km", {"km": self.distance_km})
+
+    @property
     def reasons_beside_distance(self) -> list[str]:
         """The reasons but the distance, for a table that shows the distance in its own
         column."""
@@ -124,7 +133,8 @@ class Candidate:
 
 
 def request_position(request: HelpRequest) -> tuple[float, float] | None:
-    """Where the help is needed: the resident's home, else their district's centre."""
+    """Where the help is needed: the resident's home, else their district's centre (see
+    request_position_approximate)."""
     resident = request.resident
     if resident.lat is not None and resident.lon is not None:
         return resident.lat, resident.lon
@@ -132,6 +142,13 @@ def request_position(request: HelpRequest) -> tuple[float, float] | None:
     if district is not None:
         return district.lat, district.lon
     return None
+
+
+def request_position_approximate(request: HelpRequest) -> bool:
+    """Whether request_position is a district's centre rather than the resident's door: an
+    address not found in the register, or no address at all."""
+    resident = request.resident
+    return resident.position_approximate or resident.lat is None or resident.lon is None
 
 
 HOLDING = (Offer.Status.ACCEPTED, Offer.Status.PENDING)
@@ -164,6 +181,8 @@ class _Detail(NamedTuple):
     held: int  # offers accepted or waiting for an answer
     open_tasks: int  # offers accepted
     stopped: bool  # the SMS side's own opt-out record (STOP)
+    # Placed at their district's centre: their address was not found in the register.
+    approximate: bool
 
 
 # The ranking's two queries are written as SQL rather than built with the ORM: they run for
@@ -228,7 +247,8 @@ def _details(volunteer_ids: list[int]) -> dict[int, _Detail]:
                (SELECT COUNT(*) FROM matching_offer o
                  WHERE o.volunteer_id = v.id AND o.status = %s),
                EXISTS (SELECT 1 FROM notifications_optout s
-                        WHERE s.phone = v.phone AND s.opted_out)
+                        WHERE s.phone = v.phone AND s.opted_out),
+               v.position_approximate
           FROM matching_volunteer v
           JOIN matching_organisation org ON org.id = v.organisation_id
          WHERE v.id IN ({_placeholders(volunteer_ids)})
@@ -258,6 +278,9 @@ def reason_text(code: str, params: dict) -> str:
     """One reason in words, in the active language, its numbers in the locale's format
     ("1,4 km" in Swedish). Unknown codes give their `text` parameter, if any."""
     if code == "km":
+        if params.get("approximate"):
+            # One end is a district's centre: the kilometres between would be made up.
+            return _("≈ district centre")
         return _("%(km)s km") % {"km": number_format(params["km"], 1)}
     if code == "continuity":
         return _("has helped this person before")
@@ -302,9 +325,19 @@ class _Reasons:
         return self.phrases[key]
 
     def __call__(
-        self, row: _Row, distance: float, *, speaks: bool, continuity: bool, open_tasks: int
+        self,
+        row: _Row,
+        distance: float,
+        *,
+        speaks: bool,
+        continuity: bool,
+        open_tasks: int,
+        approximate: bool = False,
     ) -> list[tuple[str, dict]]:
-        reasons: list[tuple[str, dict]] = [("km", {"km": round(distance, 1)})]
+        distance_params: dict = {"km": round(distance, 1)}
+        if approximate:
+            distance_params["approximate"] = True
+        reasons: list[tuple[str, dict]] = [("km", distance_params)]
         if continuity:
             reasons.append(("continuity", {}))
         if speaks:
@@ -372,6 +405,7 @@ def candidates_rank(
     if position is None:
         return []
     lat, lon = position
+    approximate = request_position_approximate(request)
     continuity = set()
     task_kind = kind_get(request.kind)
     if task_kind is not None and task_kind.continuity:
@@ -394,7 +428,12 @@ def candidates_rank(
         _with_load(scored, chunk=limit + 10), limit
     ):
         codes = reasons(
-            row, distance, speaks=speaks, continuity=pk in continuity, open_tasks=detail.open_tasks
+            row,
+            distance,
+            speaks=speaks,
+            continuity=pk in continuity,
+            open_tasks=detail.open_tasks,
+            approximate=approximate or bool(detail.approximate),
         )
         ranked.append(
             Candidate(

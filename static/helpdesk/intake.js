@@ -55,9 +55,15 @@
       form.elements.send_summary.checked = false;
       form.elements.send_summary.disabled = true;
     }
+    var addressEmpty = !form.elements.address.value;
     ["name", "address", "district", "language"].forEach(function (f) {
       if (r[f] !== null && r[f] !== "" && !form.elements[f].value) form.elements[f].value = r[f];
     });
+    // Their address as picked from the register before: kept while its text is left as is.
+    if (addressEmpty && r.address && r.place && !form.elements.place.value) {
+      form.elements.place.value = String(r.place);
+      form.elements.place.dataset.label = r.address;
+    }
     if (r.language) form.elements.language.value = r.language;
     ["is_70_plus", "lives_alone", "chronic_illness", "no_internet"].forEach(function (f) {
       form.elements[f].checked = r[f];
