@@ -1,31 +1,25 @@
-"""One import of the address register from one file, in one transaction: read, check,
-stage in batches, then merge. A bad file or a crash leaves the register as it was."""
+"""One import of the address register from one file, in one transaction: read and check
+in batches (in a reader process for a large file), place each batch in its districts and
+write it, then remove what the file no longer has. A bad file or a crash leaves the
+register as it was."""
 
-import csv
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
 
-from ..text import fold
-from .csv_register import csv_records
 from .locate import DistrictLocator
-from .osm import osm_file, osm_records
-from .records import Found, Refused, Rejected, row_make
+from .reading import ImportFailed, batches_open, source_kind
 from .staging import Stage
 
-# Rows per staging write: large enough that a write costs little per row, small enough
-# that a batch is a few megabytes whatever the file's size.
-BATCH = 5000
 PROGRESS_EVERY_S = 5.0
 EXAMPLES_KEPT = 3
 
-
-class ImportFailed(Exception):
-    """The file could not be imported; nothing was changed."""
+__all__ = ["ImportFailed", "ImportSummary", "address_import"]
 
 
 @dataclass
@@ -54,7 +48,7 @@ class ImportSummary:
         return self.read / self.seconds if self.seconds else 0.0
 
     def lines(self) -> list[str]:
-        scope = ", ".join(m or "(none)" for m in self.municipalities)
+        scope = ", ".join(m or "(no municipality)" for m in self.municipalities)
         out = [
             f"{'Dry run, nothing changed: ' if self.dry_run else ''}"
             f"{self.source} addresses for {scope or '(none)'}",
@@ -70,16 +64,6 @@ class ImportSummary:
         return out
 
 
-def records_open(path: Path) -> tuple[str, Iterator[Found | Refused]]:
-    if osm_file(path):
-        return "osm", osm_records(path)
-    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return "csv", csv_records(path)
-    raise ImportFailed(
-        f"{path.name}: neither an OpenStreetMap extract (.osm.pbf, .osm, .osm.bz2) nor a CSV"
-    )
-
-
 def address_import(
     path: Path | str,
     *,
@@ -91,65 +75,45 @@ def address_import(
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
-    source, records = records_open(path)
+    source = source_kind(path)
     summary = ImportSummary(source=source, dry_run=dry_run)
     municipality = " ".join(municipality.split())
-    wanted = fold(municipality)
+    # The municipalities the rows name: Sweden has 290, so a set is bounded.
+    named: set[str] = set()
     started = last_told = time.monotonic()
-    with transaction.atomic():
+    with transaction.atomic(), closing(batches_open(path, source, municipality)) as batches:
         stage = Stage(connection, source)
-        locator = DistrictLocator()
-        batch: list[tuple] = []
-
-        def flush() -> None:
-            districts = locator.ids_at([r[8] for r in batch], [r[7] for r in batch])
-            stage.write([(*row, district) for row, district in zip(batch, districts, strict=True)])
-            batch.clear()
-
-        origin = "the start of the file"
         try:
-            for record in records:
-                summary.read += 1
-                origin = record.origin
-                if isinstance(record, Refused):
-                    summary.reject(record.origin, record.reason)
-                    continue
-                if municipality:
-                    if record.municipality and fold(record.municipality) != wanted:
-                        summary.reject(record.origin, f"not in {municipality}")
-                        continue
-                    record.municipality = municipality
-                try:
-                    batch.append(row_make(record, source))
-                except Rejected as reason:
-                    summary.reject(record.origin, str(reason))
-                    continue
-                if len(batch) >= BATCH:
-                    flush()
-                    now = time.monotonic()
-                    if progress and now - last_told >= PROGRESS_EVERY_S:
-                        last_told = now
-                        rate = summary.read / (now - started)
-                        progress(f"read {summary.read:,} rows, {rate:,.0f} rows/s")
-        except (RuntimeError, ValueError, csv.Error, OSError) as error:
-            # osmium raises RuntimeError for a broken extract, csv a csv.Error.
-            raise ImportFailed(f"{path.name}, after {origin}: {error}; nothing changed") from error
-        if batch:
-            flush()
-        staged = stage.close()
-        if not staged:
-            raise ImportFailed(
-                f"{path.name}: no address could be read ({summary.read} rows); nothing changed"
-            )
-        summary.duplicates = stage.written - staged
-        summary.municipalities = [municipality] if municipality else stage.municipalities()
-        counts = stage.merge(summary.municipalities)
-        summary.added, summary.updated, summary.removed = (
-            counts["added"],
-            counts["updated"],
-            counts["removed"],
-        )
-        summary.unchanged = staged - summary.added - summary.updated
+            locator = DistrictLocator()
+            for batch in batches:
+                summary.read += batch.read
+                for origin, reason in batch.rejects:
+                    summary.reject(origin, reason)
+                # The last row wins when an id comes twice in one batch.
+                rows = list({row[0]: row for row in batch.rows}.values())
+                summary.duplicates += len(batch.rows) - len(rows)
+                if rows:
+                    districts = locator.ids_at([r[8] for r in rows], [r[7] for r in rows])
+                    stage.batch_merge(
+                        [(*row, district) for row, district in zip(rows, districts, strict=True)]
+                    )
+                    named.update(row[6] for row in rows)
+                now = time.monotonic()
+                if progress and now - last_told >= PROGRESS_EVERY_S:
+                    last_told = now
+                    rate = summary.read / (now - started)
+                    progress(f"read {summary.read:,} rows, {rate:,.0f} rows/s")
+            if not named:
+                raise ImportFailed(
+                    f"{path.name}: no address could be read ({summary.read} rows); nothing changed"
+                )
+            summary.municipalities = [municipality] if municipality else sorted(named)
+            summary.removed = stage.finish(summary.municipalities)
+        finally:
+            stage.release()
+        summary.added, summary.updated = stage.added, stage.updated
+        summary.unchanged = stage.unchanged
+        summary.duplicates += stage.repeated
         if dry_run:
             transaction.set_rollback(True)
     summary.seconds = time.monotonic() - started

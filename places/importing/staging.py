@@ -1,12 +1,14 @@
 # ruff: noqa: S608 (every name in the SQL is a constant here or a table from the model registry)
-"""The import's staging table and the merge into the register.
+"""Writing batches into the register, and removing at the end what the file no longer has.
 
-Rows are written in batches to a temporary table (executemany on SQLite, COPY on
-PostgreSQL), never held in Python. That table is also the run's record of what the file
-had: the removal step deletes the register's rows of this source and these municipalities
-that the staging table does not hold, in SQL, so memory stays bounded however many
-million ids the file has. The merge is plain INSERT, UPDATE and DELETE on places_address,
-so the search index's triggers (SQLite) and indexes (PostgreSQL) follow.
+Each batch goes to a temporary table (executemany on SQLite, COPY on PostgreSQL) and from
+there into places_address in one INSERT ... ON CONFLICT (source, source_id) DO UPDATE,
+which updates only the rows whose values differ. The batch's ids are added to a second
+temporary table, `places_import_seen`: the run's record of what the file had. Removal is
+then one DELETE of this source's rows in these municipalities that are not in it, so
+memory stays bounded however many million ids the file has. All of it is plain INSERT,
+UPDATE and DELETE on places_address, so the search index's triggers (SQLite) and indexes
+(PostgreSQL) follow.
 """
 
 from django.db import models
@@ -26,117 +28,145 @@ FIELDS = (
     "search_text",
     "district_id",
 )
-# The fields an update compares and writes (all but the key).
+# What an update compares and writes (all but the key).
 VALUES = FIELDS[1:]
-
 TYPES = {"lat": "double precision", "lon": "double precision", "district_id": "bigint"}
-
-
-def column_types() -> str:
-    return ", ".join(f"{field} {TYPES.get(field, 'text')}" for field in FIELDS)
+# SQLite's page cache during an import, in KiB: the register's indexes stay in memory
+# while a million rows go in (the default is 2 MB).
+SQLITE_CACHE_KIB = 128 * 1024
 
 
 class Stage:
-    """One run's staging table `places_import`, unique by source_id (the file's last row
-    wins when an id comes twice)."""
+    """One run's temporary tables and counts."""
 
     def __init__(self, connection, source: str) -> None:
         self.connection = connection
         self.source = source
         self.postgres = connection.vendor == "postgresql"
-        self.written = 0
+        self.added = self.updated = self.unchanged = self.repeated = 0
+        columns = ", ".join(f"{field} {TYPES.get(field, 'text')}" for field in FIELDS)
         with connection.cursor() as cursor:
             if self.postgres:
-                # Unkeyed, for COPY; `places_import` is made from it, one row per id.
+                # The trigram index takes new rows into its pending list and merges the list
+                # into the index when it is full: a larger list, merged with more memory,
+                # is merged far fewer times in a large import. For this transaction only.
+                cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute(f"CREATE TEMP TABLE places_import ({columns}) ON COMMIT DROP")
                 cursor.execute(
-                    "CREATE TEMP TABLE places_import_raw "
-                    f"(seq bigint, {column_types()}) ON COMMIT DROP"
+                    "CREATE TEMP TABLE places_import_seen (source_id text PRIMARY KEY) "
+                    "ON COMMIT DROP"
                 )
             else:
+                cursor.execute("PRAGMA cache_size")
+                self.cache_size = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 cursor.execute("DROP TABLE IF EXISTS temp.places_import")
+                cursor.execute("DROP TABLE IF EXISTS temp.places_import_seen")
+                cursor.execute(f"CREATE TEMP TABLE places_import ({columns})")
                 cursor.execute(
-                    f"CREATE TEMP TABLE places_import ({column_types()}, "
-                    "PRIMARY KEY (source_id)) WITHOUT ROWID"
+                    "CREATE TEMP TABLE places_import_seen (source_id text PRIMARY KEY) "
+                    "WITHOUT ROWID"
                 )
 
-    def write(self, rows: list[tuple]) -> None:
-        """Rows in FIELDS order."""
+    def batch_merge(self, rows: list[tuple]) -> None:
+        """Rows in FIELDS order, ids unique within the batch, into the register."""
+        upsert = (
+            f"INSERT INTO places_address (source, {', '.join(FIELDS)}) "
+            f"SELECT %s, {', '.join(FIELDS)} FROM places_import WHERE true "
+            "ON CONFLICT (source, source_id) DO UPDATE SET "
+            + ", ".join(f"{f} = excluded.{f}" for f in VALUES)
+            + " WHERE "
+            + " OR ".join(
+                f"places_address.{f} {'IS DISTINCT FROM' if self.postgres else 'IS NOT'} "
+                f"excluded.{f}"
+                for f in VALUES
+            )
+        )
         with self.connection.cursor() as cursor:
             if self.postgres:
-                sql = f"COPY places_import_raw (seq, {', '.join(FIELDS)}) FROM STDIN"
+                cursor.execute("TRUNCATE places_import")
+                sql = f"COPY places_import ({', '.join(FIELDS)}) FROM STDIN"
                 with cursor.cursor.copy(sql) as copy:
-                    for seq, row in enumerate(rows, start=self.written):
-                        copy.write_row((seq, *row))
+                    for row in rows:
+                        copy.write_row(row)
+                # xmax is 0 on a row this statement inserted, set on one it updated.
+                cursor.execute(
+                    f"WITH written AS ({upsert} RETURNING (xmax = 0) AS inserted) "
+                    "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT "
+                    "inserted) FROM written",
+                    [self.source],
+                )
+                added, updated = cursor.fetchone()
             else:
+                cursor.execute("DELETE FROM places_import")
                 marks = ", ".join(["%s"] * len(FIELDS))
                 cursor.executemany(
-                    f"INSERT OR REPLACE INTO places_import ({', '.join(FIELDS)}) VALUES ({marks})",
-                    rows,
+                    f"INSERT INTO places_import ({', '.join(FIELDS)}) VALUES ({marks})", rows
                 )
-        self.written += len(rows)
-
-    def close(self) -> int:
-        """Finish staging; the number of distinct ids staged."""
-        with self.connection.cursor() as cursor:
-            if self.postgres:
                 cursor.execute(
-                    "CREATE TEMP TABLE places_import ON COMMIT DROP AS "
-                    f"SELECT DISTINCT ON (source_id) {', '.join(FIELDS)} "
-                    "FROM places_import_raw ORDER BY source_id, seq DESC"
+                    "SELECT COUNT(*) FROM places_import s JOIN places_address a "
+                    "ON a.source = %s AND a.source_id = s.source_id",
+                    [self.source],
                 )
-                cursor.execute("DROP TABLE places_import_raw")
-                cursor.execute("ALTER TABLE places_import ADD PRIMARY KEY (source_id)")
-                cursor.execute("ANALYZE places_import")
-            cursor.execute("SELECT COUNT(*) FROM places_import")
-            return cursor.fetchone()[0]
+                known = cursor.fetchone()[0]
+                cursor.execute(upsert, [self.source])
+                added = len(rows) - known
+                updated = cursor.rowcount - added
+            cursor.execute(
+                "INSERT INTO places_import_seen (source_id) SELECT source_id "
+                "FROM places_import WHERE true ON CONFLICT DO NOTHING"
+            )
+            repeated = len(rows) - cursor.rowcount
+        self.added += added
+        self.updated += updated
+        self.repeated += repeated
+        self.unchanged += len(rows) - added - updated - repeated
 
-    def municipalities(self) -> list[str]:
-        """The municipalities the file's rows name: a few hundred at most (Sweden has 290)."""
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT DISTINCT municipality FROM places_import")
-            return [row[0] for row in cursor.fetchall()]
-
-    def merge(self, municipalities: list[str]) -> dict[str, int]:
-        """Make the register's rows of this source in these municipalities what the staging
-        table holds: {"removed", "updated", "added"}."""
+    def finish(self, municipalities: list[str]) -> int:
+        """Remove this source's rows in these municipalities that the file did not have;
+        how many."""
         marks = ", ".join(["%s"] * len(municipalities))
         gone = (
             "places_address.source = %s "
             f"AND places_address.municipality IN ({marks}) "
-            "AND NOT EXISTS (SELECT 1 FROM places_import s "
+            "AND NOT EXISTS (SELECT 1 FROM places_import_seen s "
             "WHERE s.source_id = places_address.source_id)"
         )
-        gone_params = [self.source, *municipalities]
-        differs = "IS DISTINCT FROM" if self.postgres else "IS NOT"
-        changed = " OR ".join(f"places_address.{f} {differs} s.{f}" for f in VALUES)
+        params = [self.source, *municipalities]
         with self.connection.cursor() as cursor:
+            if self.postgres:
+                # The register may have grown by millions in this transaction: plan the
+                # removal with what it holds now.
+                cursor.execute("ANALYZE places_address")
+                cursor.execute("ANALYZE places_import_seen")
             # Residents and volunteers pointing at a door that is gone keep their own
-            # position and lose the link, as on_delete=SET_NULL says for one delete.
+            # position and lose the link, as on_delete=SET_NULL does for one delete.
             for table, column in address_links():
                 cursor.execute(
                     f"UPDATE {table} SET {column} = NULL WHERE {column} IN "
                     f"(SELECT id FROM places_address WHERE {gone})",
-                    gone_params,
+                    params,
                 )
-            cursor.execute(f"DELETE FROM places_address WHERE {gone}", gone_params)
+            cursor.execute(f"DELETE FROM places_address WHERE {gone}", params)
             removed = cursor.rowcount
-            cursor.execute(
-                f"UPDATE places_address SET {', '.join(f'{f} = s.{f}' for f in VALUES)} "
-                "FROM places_import AS s WHERE places_address.source = %s "
-                f"AND places_address.source_id = s.source_id AND ({changed})",
-                [self.source],
-            )
-            updated = cursor.rowcount
-            cursor.execute(
-                f"INSERT INTO places_address (source, {', '.join(FIELDS)}) "
-                f"SELECT %s, {', '.join(FIELDS)} FROM places_import AS s "
-                "WHERE NOT EXISTS (SELECT 1 FROM places_address a "
-                "WHERE a.source = %s AND a.source_id = s.source_id)",
-                [self.source, self.source],
-            )
-            added = cursor.rowcount
+            if self.postgres:
+                # Merge the trigram index's pending list now, within the import, rather than
+                # leave searches to read through up to 64 MB of it until autovacuum comes.
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(i.indexrelid::regclass) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                    "WHERE i.indrelid = 'places_address'::regclass AND a.amname = 'gin'"
+                )
             cursor.execute("DROP TABLE places_import")
-        return {"removed": removed, "updated": updated, "added": added}
+            cursor.execute("DROP TABLE places_import_seen")
+        return removed
+
+    def release(self) -> None:
+        """SQLite's page cache back to its size, whether the import finished or failed."""
+        if not self.postgres:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {self.cache_size}")
 
 
 def address_links() -> list[tuple[str, str]]:

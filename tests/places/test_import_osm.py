@@ -235,3 +235,30 @@ def test_a_file_that_is_no_extract_is_refused(tmp_path):
     path.write_bytes(b"\0\0")
     with pytest.raises(CommandError, match="neither an OpenStreetMap extract"):
         run(path)
+
+
+def test_a_large_file_is_read_in_a_reader_process_with_the_same_result(tmp_path, monkeypatch):
+    from places.importing import reading
+
+    monkeypatch.setattr(reading, "READER_PROCESS_MIN_BYTES", 0)
+    path = tmp_path / "a.osm.pbf"
+    pbf_write(path)
+    out = run(path, "--municipality", "Huddinge")
+    assert "read 6, added 4, updated 0, removed 0, unchanged 0, rejected 2" in out
+    assert set(Address.objects.values_list("source_id", flat=True)) == {"n1", "n2", "n3", "w100"}
+
+    # A broken file fails in the reader; the writer says why and changes nothing.
+    broken = tmp_path / "b.osm"
+    broken.write_text(osm_xml()[:-200].replace("141 52", "141 53"), encoding="utf-8")
+    with pytest.raises(CommandError, match="b.osm, after .*nothing changed"):
+        run(broken, "--municipality", "Huddinge")
+    assert Address.objects.get(source_id="n1").postcode == "14152"
+
+
+def test_an_id_that_comes_twice_keeps_its_last_row(tmp_path):
+    nodes = [*NODES[:2], (1, 59.2205, 17.9405, {**NODES[0][3], "addr:housenumber": "1C"})]
+    path = tmp_path / "a.osm"
+    path.write_text(osm_xml(nodes=nodes, ways=[]), encoding="utf-8")
+    out = run(path)
+    assert "1 ids came more than once: the last row kept" in out
+    assert Address.objects.get(source_id="n1").letter == "C"

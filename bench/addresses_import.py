@@ -1,0 +1,236 @@
+"""Importing a national-size address extract: `addresses_import` of a generated .osm.pbf
+into SQLite and PostgreSQL (the search index included), against pyosmium's own bare
+read of the same file, in the same run.
+
+    .venv/bin/python bench/addresses_import.py                  # 1,000,000 addresses
+    .venv/bin/python bench/addresses_import.py --count 100000   # a quicker run
+
+The extract: 95 % address nodes and 5 % building ways (four corners each) in the
+Stockholm-Mälaren region, 4,000 streets, numbers 1-199, a letter on one in six, written with
+osmium.SimpleWriter into a temp directory. Each import runs in a child process of its own,
+so its peak resident set (VmHWM) is the import's: a fresh SQLite file
+/tmp/samhjalp_places_bench.sqlite3, or the PostgreSQL database bench_places on
+postgresql://postgres@127.0.0.1:5432 (created and dropped by the script). Each child imports
+the file twice: once into an empty register and once more unchanged (the re-import path).
+
+Latest figures: docs/benchmarks.md.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_FILE = "/tmp/samhjalp_places_bench.sqlite3"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "bench_places"
+REGION = (58.8, 60.2, 16.0, 19.0)
+WAY_SHARE = 0.05
+STREETS = 4000
+TIMEOUT_S = 1800
+
+
+def extract_write(path: Path, count: int) -> None:
+    """`count` addresses: nodes, and building ways whose corners are untagged nodes."""
+    import numpy as np
+    import osmium
+
+    rng = np.random.default_rng(7)
+    lat_min, lat_max, lon_min, lon_max = REGION
+    lats = rng.uniform(lat_min, lat_max, count)
+    lons = rng.uniform(lon_min, lon_max, count)
+    streets = rng.integers(0, STREETS, count)
+    numbers = rng.integers(1, 200, count)
+    letters = rng.integers(0, 6 * 26, count)
+    ways = int(count * WAY_SHARE)
+    stems = ["Stor", "Kyrk", "Skol", "Björk", "Ek", "Sjö", "Åker", "Häll", "Ängs", "Tall"]
+    ends = ["gatan", "vägen", "stigen", "gränd", "backen"]
+
+    def tags(i: int) -> dict:
+        s = int(streets[i])
+        letter = chr(65 + letters[i]) if letters[i] < 26 else ""
+        return {
+            "addr:street": f"{stems[s % 10]}{ends[s // 10 % 5]} {s // 50 or ''}".strip(),
+            "addr:housenumber": f"{numbers[i]}{letter}",
+            "addr:postcode": f"{141 + s % 60} {s % 90 + 10}",
+            "addr:city": f"Ort {s % 120}",
+        }
+
+    writer = osmium.SimpleWriter(str(path))
+    try:
+        corner = count + 1  # the ways' corner nodes come after the address nodes
+        for i in range(count - ways):
+            writer.add_node(
+                osmium.osm.mutable.Node(id=i + 1, location=(lons[i], lats[i]), tags=tags(i))
+            )
+        for i in range(count - ways, count):
+            for dlat, dlon in ((0, 0), (0, 2e-4), (1e-4, 2e-4), (1e-4, 0)):
+                writer.add_node(
+                    osmium.osm.mutable.Node(id=corner, location=(lons[i] + dlon, lats[i] + dlat))
+                )
+                corner += 1
+        for n, i in enumerate(range(count - ways, count)):
+            first = count + 1 + 4 * n
+            refs = [first, first + 1, first + 2, first + 3, first]
+            writer.add_way(
+                osmium.osm.mutable.Way(id=n + 1, nodes=refs, tags={"building": "yes", **tags(i)})
+            )
+    finally:
+        writer.close()
+
+
+def bare_read(path: Path) -> dict:
+    """pyosmium alone: a handler that touches every address's tags, node locations kept
+    for the ways (as the import needs them)."""
+    import osmium
+
+    class Touch(osmium.SimpleHandler):
+        def __init__(self):
+            super().__init__()
+            self.seen = 0
+
+        def node(self, n):
+            if "addr:housenumber" in n.tags:
+                self.seen += len(n.tags.get("addr:street", ""))
+
+        def way(self, w):
+            if "addr:housenumber" in w.tags:
+                self.seen += len(w.tags.get("addr:street", "")) + len(w.nodes)
+
+    start = time.perf_counter()
+    Touch().apply_file(str(path), locations=True)
+    return {"seconds": time.perf_counter() - start}
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child(db: str, path: str) -> None:
+    """In its own process: a fresh database, migrated (not timed), then the import twice."""
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(SQLITE_FILE + suffix).unlink(missing_ok=True)
+        os.environ["SQLITE_PATH"] = SQLITE_FILE
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{PG_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DJANGO_DEBUG"] = "False"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + os.urandom(24).hex())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.migrations.recorder import MigrationRecorder
+
+    call_command("migrate", verbosity=0)
+    from places.importing.runner import address_import
+    from places.models import Address
+
+    indexed = MigrationRecorder.Migration.objects.filter(
+        app="places", name="0002_search_index"
+    ).exists()
+    rss_before = peak_rss_mb()
+    first = address_import(path, progress=lambda line: print(line, file=sys.stderr))
+    again = address_import(path)
+    print(
+        json.dumps(
+            {
+                "db": db,
+                "search_index": indexed,
+                "read": first.read,
+                "added": first.added,
+                "rejected": sum(first.rejected.values()),
+                "seconds": first.seconds,
+                "again_seconds": again.seconds,
+                "again_unchanged": again.unchanged,
+                "rows": Address.objects.count(),
+                "rss_before_mb": rss_before,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def database_reset(create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
+        if create:
+            conn.execute(f"CREATE DATABASE {PG_NAME}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child(sys.argv[2], sys.argv[3])
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.1f} on {os.cpu_count()} CPUs", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="samhjalp-bench-") as scratch:
+        path = Path(scratch) / "addresses.osm.pbf"
+        start = time.perf_counter()
+        extract_write(path, args.count)
+        print(
+            f"wrote {args.count:,} addresses ({path.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - start:.0f} s",
+            file=sys.stderr,
+        )
+        bare = bare_read(path)
+        results = []
+        for db in ("sqlite",) if args.skip_postgres else ("sqlite", "postgresql"):
+            if db == "postgresql":
+                database_reset(create=True)
+            try:
+                out = subprocess.run(
+                    [sys.executable, __file__, "child", db, str(path)],
+                    capture_output=True,
+                    text=True,
+                    timeout=TIMEOUT_S,
+                )
+            finally:
+                if db == "postgresql":
+                    database_reset(create=False)
+            if out.returncode:
+                sys.exit(out.stderr)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"load average after: {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    bare_rate = args.count / bare["seconds"]
+    print(
+        "| run | addresses | seconds | addresses/s | of pyosmium's bare read "
+        "| re-import unchanged, s | peak RSS |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| pyosmium bare read | {args.count:,} | {bare['seconds']:.1f} "
+        f"| {bare_rate:,.0f} | 1 | | |"
+    )
+    for r in results:
+        rate = r["read"] / r["seconds"]
+        index = "search index included" if r["search_index"] else "no search index"
+        print(
+            f"| addresses_import into {r['db']} ({index}) | {r['rows']:,} "
+            f"| {r['seconds']:.1f} | {rate:,.0f} | {rate / bare_rate:.2f} "
+            f"| {r['again_seconds']:.1f} | {r['peak_rss_mb']:.0f} MB |"
+        )
+        if r["rows"] != args.count or r["again_unchanged"] != args.count or r["rejected"]:
+            sys.exit(f"{r['db']}: expected {args.count} rows, got {r}")
+
+
+if __name__ == "__main__":
+    main()
