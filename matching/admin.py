@@ -21,6 +21,9 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_display = ["__str__", "phone", "organisation", "district", "is_active", "paused", "vetted"]
     list_filter = ["organisation", "district", "is_active", "paused", "vetted", "opted_out"]
     search_fields = ["first_name", "last_name", "phone"]
+    # Set by looking the address up (matching.volunteer_positions), never picked by hand: a
+    # door chosen here would not move lat/lon, and the register is too long for a list.
+    readonly_fields = ["place", "position_approximate"]
 
 
 @admin.register(Offer)

@@ -10,7 +10,7 @@ from languages.fields import LanguageField
 from places.models import Address, District
 
 from . import kinds
-from .fields import CodeSetField, LatCell
+from .fields import CodeSetField, LatCell, PostcodeField
 from .language_names import language_name
 
 # Languages volunteers speak. Residents are written to in the languages of the packs (the
@@ -137,7 +137,7 @@ class Volunteer(models.Model):
     # Home address as given, and the register's entry it was found as (its door gives
     # lat/lon). Not found: the district's centre, and position_approximate says so.
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=5, blank=True)  # digits: "14152"
+    postcode = PostcodeField(_("postcode"))  # digits: "14152"
     place = models.ForeignKey(
         Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

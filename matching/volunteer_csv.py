@@ -20,7 +20,6 @@ changes.
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,172 +32,31 @@ from notifications.phones import phone_is_mobile, phone_normalise
 from places.models import District, postcode_text
 
 from .models import Organisation, Volunteer, skill_choices, spoken_language_choices
+from .volunteer_csv_report import ImportReport, RowResult
+from .volunteer_csv_words import (
+    EXPORT_HEADERS,
+    EXPORT_LANGUAGE,
+    HEADERS,
+    LANGUAGE_NAMES,
+    NO,
+    POSITION_SOURCES,
+    REQUIRED,
+    SKILL_NAMES,
+    UPDATABLE,
+    YES,
+)
 from .volunteer_positions import (
-    AMBIGUOUS,
-    NOT_FOUND,
     Placing,
     address_placing,
     postcode_clean,
     volunteer_place,
 )
 
-# The columns we read and write, with the headers people use for them (lower-cased).
-HEADERS = {
-    "first_name": ("förnamn", "fornamn", "first name", "firstname", "first_name", "given name"),
-    "last_name": ("efternamn", "last name", "lastname", "last_name", "surname", "family name"),
-    "phone": (
-        "telefon",
-        "mobil",
-        "mobilnummer",
-        "telefonnummer",
-        "phone",
-        "mobile",
-        "phone number",
-    ),
-    "district": ("kommundel", "stadsdel", "område", "district", "area"),
-    "address": ("adress", "gatuadress", "hemadress", "address", "street address", "home address"),
-    "postcode": ("postnummer", "postnr", "postcode", "post code", "postal code", "zip code"),
-    "languages": ("språk", "sprak", "languages", "language"),
-    "skills": ("uppdrag", "kan hjälpa med", "kompetens", "skills", "tasks", "task kinds"),
-    "vetted": ("kontrollerad", "granskad", "belastningsregister", "vetted", "checked"),
-    "max_distance_km": ("max avstånd (km)", "max avstånd", "max distance (km)", "max distance km"),
-    "max_open_tasks": ("max antal uppdrag", "max uppdrag", "max open tasks", "max tasks"),
-}
-EXPORT_HEADERS = {
-    "first_name": "Förnamn",
-    "last_name": "Efternamn",
-    "phone": "Telefon",
-    "district": "Kommundel",
-    "languages": "Språk",
-    "skills": "Uppdrag",
-    "vetted": "Kontrollerad",
-    "max_distance_km": "Max avstånd (km)",
-    "max_open_tasks": "Max antal uppdrag",
-    # Last, so the columns of lists exported before addresses keep their places.
-    "address": "Adress",
-    "postcode": "Postnummer",
-}
-REQUIRED = ("first_name", "phone", "languages")
-# What an update may change, in the export's order; the phone is what finds the volunteer.
-UPDATABLE = tuple(f for f in EXPORT_HEADERS if f != "phone")
-# A change of any of these places the volunteer again.
-POSITION_SOURCES = {"address", "postcode", "district"}
-# The language the export writes its words in, as its headers are.
-EXPORT_LANGUAGE = "sv"
-YES = {"ja", "j", "yes", "y", "x", "1", "true", "sant"}
-NO = {"nej", "n", "no", "0", "false", "falskt", ""}
 MAX_BYTES = 1_000_000
-
-# Language and task names people write in their lists, besides the codes themselves.
-LANGUAGE_NAMES = {
-    "swedish": "sv",
-    "english": "en",
-    "engelska": "en",
-    "arabic": "ar",
-    "turkish": "tr",
-    "finnish": "fi",
-    "somali": "so",
-    "persian": "fa",
-    "farsi": "fa",
-    "dari": "fa",
-    "kurdish": "ku",
-    "tigrinya": "ti",
-    "polish": "pl",
-    "bosnian": "bs",
-    "spanish": "es",
-}
-SKILL_NAMES = {
-    "handla": "groceries",
-    "handling": "groceries",
-    "matinköp": "groceries",
-    "mat": "groceries",
-    "apotek": "pharmacy",
-    "apoteksärenden": "pharmacy",
-    "ärenden": "errand",
-    "ärende": "errand",
-    "errands": "errand",
-    "ringa upp": "callback",
-    "återuppringning": "callback",
-    "telefonvän": "phone_friend",
-    "phone friend": "phone_friend",
-    "skjuts": "transport",
-    "övrigt": "other",
-    "annat": "other",
-}
 
 
 class CsvError(ValidationError):
     """The file as a whole cannot be read."""
-
-
-@dataclass
-class RowResult:
-    ADD, UPDATE, UNCHANGED = "add", "update", "unchanged"
-
-    line: int
-    raw: dict[str, str]
-    values: dict = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
-    action: str = ADD
-    volunteer: Volunteer | None = None  # the organisation's volunteer this row updates
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
-    # Where the row places the volunteer; None for an update that leaves the position be.
-    placing: Placing | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def position_notice(self) -> str:
-        """What the dry run says of the row's position, or "" when there is nothing to say."""
-        return self.placing.notice() if self.placing else ""
-
-    @property
-    def position_unfound(self) -> bool:
-        """An address was given and not found: the dry run shows it as a warning."""
-        return self.placing is not None and self.placing.reason in (NOT_FOUND, AMBIGUOUS)
-
-    @property
-    def change_labels(self) -> list[tuple[str, str, str]]:
-        """The changes with each column's header, for the dry-run page."""
-        return [(EXPORT_HEADERS[f], old, new) for f, old, new in self.changes]
-
-
-@dataclass
-class ImportReport:
-    rows: list[RowResult]
-    delimiter: str
-    encoding: str
-    ignored_headers: list[str]
-
-    @property
-    def valid(self) -> list[RowResult]:
-        return [row for row in self.rows if row.ok]
-
-    @property
-    def invalid(self) -> list[RowResult]:
-        return [row for row in self.rows if not row.ok]
-
-    def _valid_with(self, action: str) -> list[RowResult]:
-        return [row for row in self.valid if row.action == action]
-
-    @property
-    def added(self) -> list[RowResult]:
-        return self._valid_with(RowResult.ADD)
-
-    @property
-    def updated(self) -> list[RowResult]:
-        return self._valid_with(RowResult.UPDATE)
-
-    @property
-    def unchanged(self) -> list[RowResult]:
-        return self._valid_with(RowResult.UNCHANGED)
-
-    @property
-    def placed_approximate(self) -> list[RowResult]:
-        """Valid rows whose volunteer will be at a district's centre, not at a door."""
-        return [row for row in self.valid if row.placing and row.placing.position.approximate]
 
 
 def csv_decode(data: bytes) -> tuple[str, str]:
