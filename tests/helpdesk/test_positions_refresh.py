@@ -53,7 +53,7 @@ def world():
     }
     volunteers = {
         "found": volunteer_make(
-            address="Storvretsvägen 1", postcode="14152", position_approximate=True, **at_alby
+            address="Storvretsvägen 1B", postcode="14152", position_approximate=True, **at_alby
         ),
         "no_address": volunteer_make(**at_alby),
         "at_door": volunteer_make(
