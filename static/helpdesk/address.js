@@ -31,6 +31,8 @@
     if (place.value && !place.dataset.label) place.dataset.label = input.value;
 
     var timer = null, asked = 0, results = [], active = -1;
+    // The last answer and what it answered: ArrowDown opens it again after Escape.
+    var lastQuery = null, lastRows = [];
 
     function say(text) { status.textContent = text; }
 
@@ -68,7 +70,9 @@
       say(input.dataset.picked);
     }
 
-    function show(rows) {
+    function show(rows, query) {
+      lastQuery = query;
+      lastRows = rows;
       list.replaceChildren();
       results = rows;
       active = -1;
@@ -105,7 +109,7 @@
           // Only the answer to the latest question: a slower earlier one is dropped.
           if (number !== asked || input.value.trim() !== query) return;
           if (document.activeElement !== input) return;
-          show(data.results || []);
+          show(data.results || [], query);
         })
         .catch(function () { if (number === asked) close(); });
     }
@@ -122,7 +126,13 @@
     input.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       var open = !list.hidden && results.length > 0;
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (event.key === "ArrowDown" && !open) {
+        // Down opens the list again (after Escape, or a blur) at its first suggestion.
+        if (lastQuery !== input.value.trim() || !lastRows.length) return;
+        event.preventDefault();
+        show(lastRows, lastQuery);
+        highlight(0);
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         if (!open) return;
         event.preventDefault();
         var last = results.length - 1;
