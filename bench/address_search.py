@@ -5,6 +5,7 @@ rapidfuzz full scan over the same search texts in memory, all in the same run.
     .venv/bin/python bench/address_search.py               # both databases, prints a table
     .venv/bin/python bench/address_search.py sqlite        # one database, prints JSON
     .venv/bin/python bench/address_search.py sqlite 300000 # a smaller register
+    BENCH_KEEP=1 ... postgresql                            # keep bench_search afterwards
 
 The register is made up but shaped like Sweden's: street names from prefixes and endings
 ("Storvrets" + "vägen"), common names far more common than rare ones, each street in a
@@ -160,8 +161,9 @@ def register_make(doors: int):
                 stem = first + ("" if middle == "." else middle)
                 names.append((stem + ending, weight))
     rng.shuffle(names)
-    # Zipf-like: a few names (a Storgatan) in hundreds of places, most in a handful.
-    weights = [w / (rank + 20) for rank, (_n, w) in enumerate(names)]
+    # Zipf-like: a few names (a Storgatan) in hundreds of places (about 10,000 doors),
+    # most in a handful.
+    weights = [w / (rank + 200) for rank, (_n, w) in enumerate(names)]
     names = [n for n, _w in names]
     places = []
     used_codes = set()
@@ -353,7 +355,7 @@ def run(db: str, doors: int) -> dict:
     }
     if db == "sqlite":
         result["rapidfuzz"] = rapidfuzz_scan(texts, queries)
-    if db != "sqlite":
+    if db != "sqlite" and not os.getenv("BENCH_KEEP"):
         connection.close()
         import psycopg
 
@@ -384,9 +386,11 @@ def rapidfuzz_scan(texts: list[str], queries) -> dict:
 
 
 def main() -> None:
-    doors = int(sys.argv[2]) if len(sys.argv) > 2 else DOORS
-    if len(sys.argv) > 1:
-        print(json.dumps(run(sys.argv[1], doors)))
+    args = sys.argv[1:]
+    db = args.pop(0) if args and args[0] in ("sqlite", "postgresql") else None
+    doors = int(args[0]) if args else DOORS
+    if db:
+        print(json.dumps(run(db, doors)))
         return
     print(
         f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", file=sys.stderr

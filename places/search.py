@@ -31,8 +31,8 @@ SEARCH_LIMIT = 8
 TEXT_MIN_CHARS = 2
 # The trigram indexes only know pieces of three letters.
 TRIGRAM_MIN_CHARS = 3
-# A word anywhere held by more rows than this is read in street order instead (step 2).
-SUBSTRING_CANDIDATES = 3000
+# Rows read for a word anywhere (step 2), put in street order.
+SUBSTRING_CANDIDATES = 1000
 # Near spellings: words this long or longer, rows read per word, and how near is near.
 NEAR_MIN_CHARS = 6
 NEAR_CANDIDATES = 3000
@@ -78,9 +78,10 @@ class Hit:
     def door_order(self) -> tuple:
         return (
             street_key(self.street),
-            self.street,
-            number_value(self.number),
+            len(self.number),
+            self.number,
             self.letter,
+            self.street,
             self.search_text,
             self.id,
         )
@@ -93,16 +94,6 @@ similarity = lru_cache(maxsize=4096)(word_similarity)
 def upper(prefix: str) -> str:
     """The first text after every text beginning with `prefix`."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def number_value(number: str) -> int:
-    """The leading digits as a number, as the SQL orders them ("12a" -> 12, "" -> 0)."""
-    digits = ""
-    for c in number:
-        if not c.isdigit():
-            break
-        digits += c
-    return int(digits[:15]) if digits else 0
 
 
 def wanted_read(query: str) -> Wanted:
@@ -151,11 +142,8 @@ class Query:
         self.escape = "" if self.pg else " ESCAPE '\\'"
         self.street = 'street COLLATE "C"' if self.pg else "street"
         self.letter = 'letter COLLATE "C"' if self.pg else "letter"
-        self.number = (
-            "COALESCE(CAST(substring(number from '^[0-9]{1,15}') AS bigint), 0)"
-            if self.pg
-            else "CAST(number AS INTEGER)"
-        )
+        # House numbers are digits: the shorter is the smaller.
+        self.number = 'number COLLATE "C"' if self.pg else "number"
 
     def where(self, words: list[str], letter: str | None, t: str = "") -> tuple[list, list]:
         """Conditions every step shares: the number (with `letter` the entrance asked for,
@@ -189,7 +177,13 @@ class Query:
             return [Hit(*row, step=step) for row in cursor.fetchall()]
 
     def doors_in_order(
-        self, low: str, high: str | None, words: list[str], limit: int, letter, spelt: str = ""
+        self,
+        low: str,
+        high: str | None,
+        words: list[str],
+        limit: int,
+        letter,
+        spelt: str = "",
     ) -> list[Hit]:
         """Doors whose search text lies in [low, high) and holds `words`, in street order,
         one street at a time: find the first street from the ordered index, read its doors
@@ -199,12 +193,16 @@ class Query:
         extra = "".join(f" AND {c}" for c in conditions)
         bound = f" AND {self.text} < %s" if high is not None else ""
         bound_params = [high] if high is not None else []
-        # The spelling as typed first: "Ågatan 1" before "Agatan 1" when "Ågatan" was typed.
+        # Among equal doors the spelling as typed first: "Ågatan 1" before "Agatan 1".
         prefer, prefer_params = "", []
-        if spelt:
+        if spelt and not spelt.isascii():
             prefer = f"CASE WHEN street LIKE %s{self.escape} OR street LIKE %s{self.escape} "
             prefer += "THEN 0 ELSE 1 END, "
             prefer_params = [like_escape(spelt) + "%", like_escape(spelt.capitalize()) + "%"]
+        order = (
+            f" ORDER BY LENGTH(number), {self.number}, {self.letter}, {prefer}{self.street},"
+            f" {self.text}, id LIMIT %s"
+        )
         found: list[Hit] = []
         for _street in range(limit):
             with connection.cursor() as cursor:
@@ -216,21 +214,37 @@ class Query:
                 first = cursor.fetchone()
             if first is None:
                 break
+            # One street: its name, a space, a digit ("storgatan 1…", not "storgatan norra").
             key = street_key(first[1])
-            if not (first[0] == key or first[0].startswith(key + " ")):
-                key = first[0]  # written by hand, not by places.text: read it as it is
-            # "storgatan" and every door written "storgatan …", Storgatan Norra included.
-            found += self.rows(
-                f"SELECT id, street, number, letter, search_text FROM places_address"
+            start, end = key + " 0", key + " :"
+            if not start <= first[0] < end:
+                start, end = first[0], first[0] + "\x00"  # no number: the door alone
+            select = (
+                "SELECT id, street, number, letter, search_text FROM places_address"
                 f" WHERE {self.text} >= %s AND {self.text} < %s{extra}"
-                f" ORDER BY {prefer}{self.street}, {self.number}, {self.letter}, {self.text},"
-                " id LIMIT %s",
-                [key, key + "!", *params, *prefer_params, limit - len(found)],
-                STEP_PREFIX,
             )
+            wanted = limit - len(found)
+            street_params = [start, end, *params]
+            hits: list[Hit] = []
+            if not self.wanted.number:
+                # A common name has thousands of doors; the first few by number are among
+                # the doors numbered up to as many as are wanted, read from the index of
+                # number and text. Only a street short of those reads all its doors.
+                low_numbers = ["", *(str(n) for n in range(wanted + 1))]
+                marks = ", ".join(["%s"] * len(low_numbers))
+                hits = self.rows(
+                    f"{select} AND number IN ({marks}){order}",
+                    [*street_params, *low_numbers, *prefer_params, wanted],
+                    STEP_PREFIX,
+                )
+            if len(hits) < wanted:
+                hits = self.rows(
+                    f"{select}{order}", [*street_params, *prefer_params, wanted], STEP_PREFIX
+                )
+            found += hits
             if len(found) >= limit:
                 break
-            low = key + "!"
+            low = end
         return found
 
     def postcodes_in_order(self, limit: int) -> list[Hit]:
@@ -311,42 +325,30 @@ def hits_find(wanted: Wanted, *, limit: int, municipality: str = "") -> list[Hit
                 seen.add(hit.id)
                 found.append(hit)
 
+    if not wanted.words:
+        return query.postcodes_in_order(limit)
     # The entrance asked for first ("1B"), then the other entrances of that number.
     letters = [wanted.letter, ""] if wanted.letter else [None]
+    # 1. A street beginning with one of the words, the others anywhere.
     for letter in letters:
-        if not wanted.words:
-            keep(query.postcodes_in_order(limit))
-            break
-        # 1. A street beginning with one of the words.
         for word in wanted.words:
             others = [w for w in wanted.words if w != word]
-            keep(
-                query.doors_in_order(
-                    word,
-                    upper(word),
-                    others,
-                    limit + len(found),
-                    letter,
-                    spelt=wanted.spelt.get(word, ""),
-                )
-            )
+            spelt = wanted.spelt.get(word, "")
+            keep(query.doors_in_order(word, upper(word), others, limit, letter, spelt))
             if len(found) >= limit:
                 return found
-        # 2. The words anywhere.
-        long_words = [w for w in wanted.words if len(w) >= TRIGRAM_MIN_CHARS]
-        if long_words:
-            longest = max(long_words, key=len)
-            rows = query.trigram_rows(
-                [longest], wanted.words, SUBSTRING_CANDIDATES + 1, letter, STEP_ANYWHERE
-            )
-            if len(rows) > SUBSTRING_CANDIDATES:
-                # Held by very many rows, so met soon in street order.
-                rows = query.doors_in_order("", None, wanted.words, limit + len(found), letter)
-                for row in rows:
-                    row.step = STEP_ANYWHERE
-            keep(sorted(rows, key=lambda h: (spelling_missed(h, wanted), h.door_order)))
-        if len(found) >= limit:
-            return found
+    if found:
+        return found
+    # 2. No street begins so: the words anywhere ("vretsvägen", a locality alone).
+    long_words = [w for w in wanted.words if len(w) >= TRIGRAM_MIN_CHARS]
+    for letter in letters if long_words else []:
+        longest = max(long_words, key=len)
+        others = [w for w in wanted.words if w != longest]
+        # A word many thousand rows hold (a locality alone) is not read whole: the first
+        # SUBSTRING_CANDIDATES rows the index gives are put in street order, and the
+        # operator narrows with a street.
+        rows = query.trigram_rows([longest], others, SUBSTRING_CANDIDATES, letter, STEP_ANYWHERE)
+        keep(sorted(rows, key=lambda h: door_spelt_order(h, wanted)))
     if found:
         return found
     # 3. Nothing found: near spellings of the long words.
@@ -386,6 +388,12 @@ def hits_near(query: Query, wanted: Wanted, letter, limit: int) -> list[Hit]:
         if rows:
             return sorted(rows, key=lambda h: (-round(h.score, 6), h.door_order))[:limit]
     return []
+
+
+def door_spelt_order(hit: Hit, wanted: Wanted) -> tuple:
+    """Street order, the spelling as typed first among equal doors (as doors_in_order)."""
+    door = hit.door_order
+    return (*door[:4], spelling_missed(hit, wanted), *door[4:])
 
 
 def spelling_missed(hit: Hit, wanted: Wanted) -> bool:
