@@ -19,6 +19,7 @@ Latest figures: docs/benchmarks.md.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -102,9 +103,9 @@ def bare_read(path: Path) -> dict:
             if "addr:housenumber" in w.tags:
                 self.seen += len(w.tags.get("addr:street", "")) + len(w.nodes)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     Touch().apply_file(str(path), locations=True)
-    return {"seconds": time.perf_counter() - start}
+    return {"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu}
 
 
 def peak_rss_mb() -> float:
@@ -112,6 +113,20 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def backend_cpu_s() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (the server is on this
+    machine), 0 for SQLite, which runs in the importing process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child(db: str, path: str) -> None:
@@ -142,7 +157,13 @@ def child(db: str, path: str) -> None:
         app="places", name="0002_search_index"
     ).exists()
     rss_before = peak_rss_mb()
+    backend = backend_cpu_s()
+    cpu = time.process_time()
     first = address_import(path, progress=lambda line: print(line, file=sys.stderr))
+    cpu = time.process_time() - cpu
+    backend = backend_cpu_s() - backend
+    # The reader process (a large file is read in one) has ended: its CPU and peak RSS.
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     again = address_import(path)
     print(
         json.dumps(
@@ -158,6 +179,10 @@ def child(db: str, path: str) -> None:
                 "rows": Address.objects.count(),
                 "rss_before_mb": rss_before,
                 "peak_rss_mb": peak_rss_mb(),
+                "reader_rss_mb": reader.ru_maxrss / 1024,
+                "cpu_s": cpu,
+                "reader_cpu_s": reader.ru_utime + reader.ru_stime,
+                "server_cpu_s": backend,
             }
         )
     )
@@ -213,12 +238,13 @@ def main() -> None:
     bare_rate = args.count / bare["seconds"]
     print(
         "| run | addresses | seconds | addresses/s | of pyosmium's bare read "
-        "| re-import unchanged, s | peak RSS |"
+        "| CPU s: importer + reader + server | re-import unchanged, s "
+        "| peak RSS: importer + reader |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     print(
         f"| pyosmium bare read | {args.count:,} | {bare['seconds']:.1f} "
-        f"| {bare_rate:,.0f} | 1 | | |"
+        f"| {bare_rate:,.0f} | 1 | {bare['cpu_s']:.1f} | | |"
     )
     for r in results:
         rate = r["read"] / r["seconds"]
@@ -226,7 +252,9 @@ def main() -> None:
         print(
             f"| addresses_import into {r['db']} ({index}) | {r['rows']:,} "
             f"| {r['seconds']:.1f} | {rate:,.0f} | {rate / bare_rate:.2f} "
-            f"| {r['again_seconds']:.1f} | {r['peak_rss_mb']:.0f} MB |"
+            f"| {r['cpu_s']:.1f} + {r['reader_cpu_s']:.1f} + {r['server_cpu_s']:.1f} "
+            f"| {r['again_seconds']:.1f} "
+            f"| {r['peak_rss_mb']:.0f} + {r['reader_rss_mb']:.0f} MB |"
         )
         if r["rows"] != args.count or r["again_unchanged"] != args.count or r["rejected"]:
             sys.exit(f"{r['db']}: expected {args.count} rows, got {r}")

@@ -33,7 +33,7 @@ VALUES = FIELDS[1:]
 TYPES = {"lat": "double precision", "lon": "double precision", "district_id": "bigint"}
 # SQLite's page cache during an import, in KiB: the register's indexes stay in memory
 # while a million rows go in (the default is 2 MB).
-SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CACHE_KIB = 64 * 1024
 
 
 class Stage:

@@ -262,3 +262,15 @@ def test_an_id_that_comes_twice_keeps_its_last_row(tmp_path):
     out = run(path)
     assert "1 ids came more than once: the last row kept" in out
     assert Address.objects.get(source_id="n1").letter == "C"
+
+
+def test_a_national_extract_keeps_node_positions_in_a_file(tmp_path, monkeypatch):
+    from places.importing import osm
+
+    # Past this size the way centroids' node positions live on disk, not in memory.
+    monkeypatch.setattr(osm, "LOCATIONS_IN_MEMORY_MAX_BYTES", 0)
+    path = tmp_path / "a.osm.pbf"
+    pbf_write(path)
+    run(path, "--municipality", "Huddinge")
+    building = Address.objects.get(source_id="w100")
+    assert (building.lat, building.lon) == (pytest.approx(59.2510), pytest.approx(17.9010))
