@@ -9,9 +9,8 @@ import codecs
 import csv
 import hashlib
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-
-from pyproj import Transformer
 
 from ..text import fold
 from .records import LAT_MAX, LAT_MIN, Found, Refused
@@ -38,8 +37,15 @@ PAIRS = (("lat", "lon"), ("north", "east"), ("x", "y"))
 
 CHUNK = 1 << 20
 
-# Created once: building a transformer costs milliseconds, using one microseconds.
-_sweref = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+@cache
+def sweref_transformer():
+    """SWEREF 99 TM to WGS 84, created once: building a transformer costs milliseconds,
+    using one microseconds. Loaded on first use, so that reading an OSM extract does not
+    carry pyproj's projection database in memory."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
 
 def encoding_detect(path: Path) -> str:
@@ -98,7 +104,7 @@ def position_read(first: float, second: float, pair: str) -> tuple[float, float]
         return first, second
     if abs(first) > 1000 and abs(second) > 1000:
         north, east = (first, second) if first > second else (second, first)
-        lon, lat = _sweref.transform(east, north)
+        lon, lat = sweref_transformer().transform(east, north)
         return lat, lon
     raise ValueError("one coordinate in degrees and one in metres")
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import osmium
-import shapely
 
 from .records import Found, Refused
 
@@ -79,6 +78,9 @@ def osm_records(path: Path) -> Iterator[Found | Refused]:
                 if item.from_way():
                     continue
                 kind, source_id = "relation", f"r{item.orig_id()}"
+                # Few addresses are relations: shapely (and numpy) only when one comes.
+                import shapely
+
                 try:
                     centre = shapely.from_wkb(wkb.create_multipolygon(item)).centroid
                 except RuntimeError:
