@@ -28,14 +28,16 @@
     return marker;
   }
 
+  // The view first (Leaflet places layers only on a map that has one), from the points.
+  var all = (points.resident ? [points.resident] : []).concat(points.people);
+  var ours = L.latLngBounds(all.map(function (p) { return [p.lat, p.lon]; }));
+  M.fit(map, ours);
   if (points.resident) pin(points.resident, "map-pin-resident", "\u2302", points.resident.label);
   points.people.forEach(function (p) { pin(p, "map-pin-person", String(p.n), p.label); });
-  var ours = markers.getLayers().length ? markers.getBounds() : null;
-  M.fit(map, ours);
-  element.dataset.markers = String(points.people.length + (points.resident ? 1 : 0));
+  element.dataset.markers = String(all.length);
 
   M.boundariesAdd(map, config).then(function (found) {
-    if (!ours) M.fit(map, null, found.layer.getBounds());
+    if (!ours.isValid()) M.fit(map, null, found.layer.getBounds());
     element.dataset.boundaries = "shown";
   }).catch(function () {
     element.dataset.boundaries = "failed";

@@ -50,6 +50,9 @@ class Stack:
             SMS_BACKEND="console",
             DJANGO_SETTINGS_MODULE="config.settings",
             LOG_LEVEL="WARNING",
+            # No tile server: a browser under test asks nothing of the network beyond loopback
+            # (the maps draw the district boundaries alone).
+            MAP_TILE_URL="",
         )
         env.update(self.extra_env)
         return env
