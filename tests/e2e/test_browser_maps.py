@@ -130,6 +130,12 @@ def test_the_board_map_follows_the_socket(browser, stack):  # noqa: F811
     page.reload()
     page.wait_for_selector("body[data-board=live]", timeout=15000)
     assert page.locator("#board-map-box").is_visible()
+    # A marker opens its request's page.
+    first = page.locator("#board-map .board-marker").first
+    first.wait_for(timeout=10000)
+    opened = first.get_attribute("data-id")
+    first.click()
+    page.wait_for_url(f"{stack.base}/requests/{opened}/", timeout=10000)
     assert refused == []
 
 

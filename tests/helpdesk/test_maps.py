@@ -12,7 +12,7 @@ from django.urls import reverse
 from helpdesk.board import board_snapshot
 from helpdesk.offers import offer_accept, offers_send
 from notifications.models import Message
-from tests.conftest import make_user
+from tests.conftest import make_user, second_factor_verified
 from tests.factories import (
     district_make,
     helprequest_make,
@@ -169,6 +169,17 @@ def test_an_unrelated_coordinator_and_a_user_without_a_role_get_nothing(client, 
         assert response.status_code == status, user.username
         for value in digits(DOOR) + digits(NEAR[0]) + digits(RIVAL):
             assert value not in response.content.decode()
+
+
+def test_an_analyst_gets_the_district_only(client, analyst, offered):
+    _coordinator, request, _own, _rival = offered
+    second_factor_verified(client, analyst)
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    points = json_script(page, "map-points")
+    assert (points["resident"]["lat"], points["resident"]["lon"]) == CENTRE
+    assert points["resident"]["approximate"] is True and points["people"] == []
+    for value in digits(DOOR) + digits(NEAR[0]) + digits(RIVAL):
+        assert value not in page
 
 
 def test_the_offer_sms_gives_the_volunteer_no_position(offered):
