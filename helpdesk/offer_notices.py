@@ -12,6 +12,7 @@ from django.utils.translation import override
 
 from matching.kinds import kind_phrase
 from matching.models import Offer, Volunteer
+from matching.search import request_position_approximate
 from notifications.bodies import sms_clean, sms_segments
 from notifications.phones import phone_display
 
@@ -57,24 +58,39 @@ def when_text(request: HelpRequest) -> str:
 
 def offer_text(offer: Offer, *, distance_km: float | None = None) -> str:
     request = offer.request
+    # Either end at a district's centre: the tenths of a kilometre would be made up, so the
+    # offer says "about" and whole kilometres.
+    approximate = request_position_approximate(request) or offer.volunteer.position_approximate
     with override(offer.volunteer.language):
         place = request.district.name if request.district_id else ""
         expires = f"{timezone.localtime(offer.expires_at):%H:%M}"
+        if distance_km is None:
+            km = "?"
+        elif approximate:
+            km = number_format(max(1, round(distance_km)), 0)
+        else:
+            # In the volunteer's number format: "1,4" in Swedish, "1.4" in English.
+            km = number_format(distance_km, 1)
         facts = {
             "kind": kind_phrase(request.kind),
             "place": place,
-            # In the volunteer's number format: "1,4" in Swedish, "1.4" in English.
-            "km": number_format(distance_km, 1) if distance_km is not None else "?",
+            "km": km,
             "when": when_text(request),
             "code": offer.code,
             "until": expires,
         }
 
-        full = _("Samhjälp #%(code)s: %(kind)s, %(place)s, %(km)s km from you, %(when)s.") % facts
+        if approximate:
+            full = _("Samhjälp #%(code)s: %(kind)s, %(place)s, about %(km)s km from you, %(when)s.")
+            short = _("Samhjälp #%(code)s: %(kind)s, about %(km)s km from you, %(when)s.")
+        else:
+            full = _("Samhjälp #%(code)s: %(kind)s, %(place)s, %(km)s km from you, %(when)s.")
+            short = _("Samhjälp #%(code)s: %(kind)s, %(km)s km from you, %(when)s.")
+        full %= facts
         tail = _("Reply 1 %(code)s to accept or 2 %(code)s to decline, by %(until)s.") % facts
         if _segments(f"{full} {tail}") > MAX_OFFER_SEGMENTS:
             # A long place name in a UCS-2 language: the place gives way before the code does.
-            full = _("Samhjälp #%(code)s: %(kind)s, %(km)s km from you, %(when)s.") % facts
+            full = short % facts
 
         def build(task: str) -> str:
             return f"{full} {task} {tail}" if task else f"{full} {tail}"

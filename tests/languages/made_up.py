@@ -60,6 +60,10 @@ CATALOGUE = {
     "#%(code)s: %(kind)s, %(place)s, %(km)s kilozorbs, %(when)s.",
     "Samhjälp #%(code)s: %(kind)s, %(km)s km from you, %(when)s.": "Samhjälp #%(code)s: "
     "%(kind)s, %(km)s kilozorbs, %(when)s.",
+    "Samhjälp #%(code)s: %(kind)s, %(place)s, about %(km)s km from you, %(when)s.": "Samhjälp "
+    "#%(code)s: %(kind)s, %(place)s, abouto %(km)s kilozorbs, %(when)s.",
+    "Samhjälp #%(code)s: %(kind)s, about %(km)s km from you, %(when)s.": "Samhjälp #%(code)s: "
+    "%(kind)s, abouto %(km)s kilozorbs, %(when)s.",
     "Reply 1 %(code)s to accept or 2 %(code)s to decline, by %(until)s.": "Yip %(code)s or "
     "nup %(code)s, til %(until)s.",
     "Thank you, we have received your message (%(code)s). In an emergency, call "
