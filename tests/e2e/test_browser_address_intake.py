@@ -175,7 +175,7 @@ def test_an_address_the_register_does_not_know_is_saved_approximate(browser, sta
     assert page.locator("#id_place").input_value() == ""
     pk = request_finish_and_save(page)
     flag = page.locator("#what-approximate")
-    assert flag.inner_text() == "Position ungefärlig (distriktets mitt)"
+    assert flag.inner_text() == "Position ungefärlig (kommundelens mitt)"
     assert "Påhittade gränd 99" in page.locator("#what-address").inner_text()
     saved = json_line(stack, SAVED.format(pk=pk))
     assert saved["place"] is None and saved["approximate"] is True

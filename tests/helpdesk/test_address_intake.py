@@ -25,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-APPROXIMATE_SV = "Position ungefärlig (distriktets mitt)"
+APPROXIMATE_SV = "Position ungefärlig (kommundelens mitt)"
 APPROXIMATE_EN = "Position approximate (district centre)"
 
 

@@ -38,7 +38,7 @@ def test_a_resident_at_the_district_centre_gives_no_kilometres():
     assert text == "≈ district centre" and reasons[0] == "≈ district centre"
     assert not any(r.endswith(" km") for r in reasons)
     text, reasons = distance_reason(request, "sv")
-    assert text == "≈ distriktets mitt" and reasons[0] == "≈ distriktets mitt"
+    assert text == "≈ kommundelens mitt" and reasons[0] == "≈ kommundelens mitt"
 
 
 def test_a_resident_with_no_position_of_their_own_is_placed_approximately():
@@ -54,7 +54,7 @@ def test_a_volunteer_at_their_district_centre_gives_no_kilometres():
     request = helprequest_make(resident=resident_make(position_approximate=False))
     with override("sv"):
         ranked = {c.volunteer_id: c for c in candidates_rank(request=request)}
-    assert ranked[near.pk].reasons[0] == "≈ distriktets mitt"
+    assert ranked[near.pk].reasons[0] == "≈ kommundelens mitt"
     assert ranked[door.pk].reasons[0] == "0,5 km"
     # The code keeps the number for ordering and figures; only the words change.
     code, params = ranked[near.pk].reason_codes[0]
@@ -67,7 +67,7 @@ def test_reason_text_renders_in_the_readers_language():
         assert reason_text("km", params) == "≈ district centre"
         assert reason_text("km", {"km": 1.4}) == "1.4 km"
     with override("sv"):
-        assert reason_text("km", params) == "≈ distriktets mitt"
+        assert reason_text("km", params) == "≈ kommundelens mitt"
         assert reason_text("km", {"km": 1.4}) == "1,4 km"
 
 
@@ -75,10 +75,10 @@ def test_the_request_page_and_the_offer_timeline_say_it_too(operator_client):
     volunteer = volunteer_make(**NORTH_1_2)
     request = helprequest_make(resident=resident_make(position_approximate=True))
     page = operator_client.get(reverse("request_detail", args=[request.pk])).content.decode()
-    assert "≈ distriktets mitt" in page and "1,2 km" not in page
+    assert "≈ kommundelens mitt" in page and "1,2 km" not in page
     offers_send(request=request, volunteers=[volunteer])
     event = request.timeline.get(kind="offer_sent")
     with override("en"):
         assert "≈ district centre" in timeline_text(event)
     with override("sv"):
-        assert "≈ distriktets mitt" in timeline_text(event)
+        assert "≈ kommundelens mitt" in timeline_text(event)
