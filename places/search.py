@@ -32,7 +32,7 @@ TEXT_MIN_CHARS = 2
 # The trigram indexes only know pieces of three letters.
 TRIGRAM_MIN_CHARS = 3
 # Rows read for a word anywhere (step 2), put in street order.
-SUBSTRING_CANDIDATES = 1000
+SUBSTRING_CANDIDATES = 500
 # Near spellings: words this long or longer, rows read per word, and how near is near.
 NEAR_MIN_CHARS = 6
 NEAR_CANDIDATES = 3000
