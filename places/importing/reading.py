@@ -67,6 +67,10 @@ def batches_read(path: Path, source: str, municipality: str) -> Iterator[Batch]:
                     batch.rejects.append((record.origin, f"not in {municipality}"))
                     continue
                 record.municipality = municipality
+            if source == "csv" and record.municipality:
+                # A municipality's own register numbers its doors 1, 2, 3 as the next one
+                # does: its ids are only unique within it.
+                record.source_id = f"{fold(record.municipality)}/{record.source_id}"
             try:
                 batch.rows.append(row_make(record, source))
             except Rejected as reason:

@@ -41,7 +41,7 @@ def test_a_lantmateriet_export_in_utf8_with_bom_and_semicolons(tmp_path):
     assert "no street: 1 (e.g. line 4)" in out
     assert "coordinates not understood: 1 (e.g. line 5)" in out
     assert "position outside Sweden: 1 (e.g. line 6)" in out
-    one = Address.objects.get(source_id="a1")
+    one = Address.objects.get(source_id="huddinge/a1")
     assert (one.street, one.number, one.letter, one.postcode, one.municipality) == (
         "Storvretsvägen",
         "1",
@@ -51,7 +51,7 @@ def test_a_lantmateriet_export_in_utf8_with_bom_and_semicolons(tmp_path):
     )
     assert (one.lat, one.lon) == (59.22, 17.94)
     assert one.search_text == "storvretsvagen 1b 14152 flemingsberg"
-    assert Address.objects.get(source_id="a2").search_text.startswith("algrand 3")
+    assert Address.objects.get(source_id="huddinge/a2").search_text.startswith("algrand 3")
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_rows_of_another_municipality_are_left_out_when_one_is_named(tmp_path):
     )
     out = run(path, "--municipality", "huddinge")
     assert "not in huddinge: 1 (e.g. line 3)" in out
-    assert list(Address.objects.values_list("source_id", flat=True)) == ["1"]
+    assert list(Address.objects.values_list("source_id", flat=True)) == ["huddinge/1"]
 
 
 def test_addresses_get_their_district_by_its_boundary(tmp_path):
@@ -152,3 +152,17 @@ def test_a_header_without_the_needed_columns_is_refused(tmp_path):
     path.write_text("Namn;Telefon\nAnna;08-123\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no column for street, number, the coordinates"):
         run(path)
+
+
+def test_two_municipal_registers_with_the_same_ids_stay_apart(tmp_path):
+    huddinge, botkyrka = tmp_path / "huddinge.csv", tmp_path / "botkyrka.csv"
+    huddinge.write_text("Id;Gata;Nummer;Lat;Lon\n1;Storgatan;1;59.22;17.94\n", encoding="utf-8")
+    botkyrka.write_text("Id;Gata;Nummer;Lat;Lon\n1;Tumba torg;3;59.20;17.83\n", encoding="utf-8")
+    run(huddinge, "--municipality", "Huddinge")
+    out = run(botkyrka, "--municipality", "Botkyrka")
+
+    assert "added 1, updated 0, removed 0" in out
+    assert sorted(Address.objects.values_list("municipality", "street")) == [
+        ("Botkyrka", "Tumba torg"),
+        ("Huddinge", "Storgatan"),
+    ]
