@@ -74,7 +74,7 @@ class Stage:
         upsert = (
             f"INSERT INTO places_address (source, {', '.join(FIELDS)}) "
             # In search-text order: the register's ordered indexes of the search text then
-            # take a batch in one sweep instead of at ten thousand random pages.
+            # take a batch in one sweep instead of at random pages.
             f"SELECT %s, {', '.join(FIELDS)} FROM places_import WHERE true "
             "ORDER BY search_text "
             "ON CONFLICT (source, source_id) DO UPDATE SET "

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pyproj import Transformer
 
+from places.importing.reading import BATCH
 from places.models import Address, District
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,8 @@ def test_an_error_mid_file_rolls_everything_back(tmp_path):
     before = list(Address.objects.values_list("source_id", "street"))
 
     # Many good rows (more than one staging batch), then one the csv module cannot read.
-    good = "".join(f"{n};Nygatan;{n};59.22;17.94\n" for n in range(2, 12_000))
+    rows = BATCH + 2000
+    good = "".join(f"{n};Nygatan;{n};59.22;17.94\n" for n in range(2, rows + 2))
     path.write_bytes(f"Id;Gata;Nummer;Lat;Lon\n{good}".encode() + b'x;"Ny"gatan;1;59;17\n')
     with pytest.raises(CommandError, match="nothing changed"):
         run(path)
@@ -144,7 +146,7 @@ def test_an_error_mid_file_rolls_everything_back(tmp_path):
     assert list(Address.objects.values_list("source_id", "street")) == before
     # Nothing of the failed run is left over: the same rows without the bad one import.
     path.write_text(f"Id;Gata;Nummer;Lat;Lon\n{good}", encoding="utf-8")
-    assert "added 11998, updated 0, removed 1" in run(path)
+    assert f"added {rows}, updated 0, removed 1" in run(path)
 
 
 def test_a_header_without_the_needed_columns_is_refused(tmp_path):
