@@ -33,6 +33,8 @@ class ImportSummary:
     unchanged: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    # Into an empty register: the search index built after the rows (staging.py).
+    first_load: bool = False
     municipalities: list[str] = field(default_factory=list)
     rejected: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
@@ -56,6 +58,8 @@ class ImportSummary:
             f"removed {self.removed}, unchanged {self.unchanged}, "
             f"rejected {sum(self.rejected.values())}",
         ]
+        if self.first_load:
+            out.append("first load into an empty register: the search index built after the rows")
         if self.duplicates:
             out.append(f"{self.duplicates} ids came more than once: the last row kept")
         for reason, count in self.rejected.most_common():
@@ -113,6 +117,7 @@ def address_import(
             stage.release()
         summary.added, summary.updated = stage.added, stage.updated
         summary.unchanged = stage.unchanged
+        summary.first_load = stage.first_load
         summary.duplicates += stage.repeated
         if dry_run:
             transaction.set_rollback(True)
