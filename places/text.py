@@ -29,11 +29,40 @@ _NUMBER = re.compile(r"^(\d+)\s*([a-z]?)$")
 
 def fold(text: str) -> str:
     """Lower case, diacritics removed, punctuation to spaces: "Ågatan 1B" -> "agatan 1b"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Letters NFKD leaves whole.
-    plain = plain.translate(str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ı": "i", "ł": "l"}))
+    # ASCII: lower() is casefold there, and NFKD leaves it whole.
+    plain = text.lower() if text.isascii() else text.translate(_FOLDED)
     return " ".join(_NON_WORD.sub(" ", plain).split())
+
+
+def _char_fold(char: str) -> str:
+    """One character folded as a whole text would be: case folded, decomposed (NFKD), its
+    combining marks dropped and the letters NFKD leaves whole spelt out. Each of these steps
+    works character by character (the marks NFKD reorders are all dropped), so folding a
+    text is folding each of its characters."""
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.translate(_WHOLE_LETTERS)
+
+
+# Letters NFKD leaves whole.
+_WHOLE_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ı": "i", "ł": "l"})
+# Characters kept once folded: the alphabets an address is written in (Latin, Greek,
+# Cyrillic, Arabic and the rest below U+3000). Above it each is folded afresh, so a file of
+# unusual characters cannot grow the table without bound.
+_FOLDED_KEPT_BELOW = 0x3000
+
+
+class _FoldTable(dict):
+    """str.translate's table for fold, filled as characters are first met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _char_fold(chr(code))
+        if code < _FOLDED_KEPT_BELOW:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 def search_text(street: str, number: str, letter: str, postcode: str, locality: str) -> str:
