@@ -11,7 +11,9 @@ osmium.SimpleWriter into a temp directory. Each import runs in a child process o
 so its peak resident set (VmHWM) is the import's: a fresh SQLite file
 /tmp/samhjalp_places_bench.sqlite3, or the PostgreSQL database bench_places on
 postgresql://postgres@127.0.0.1:5432 (created and dropped by the script). Each child imports
-the file twice: once into an empty register and once more unchanged (the re-import path).
+three times: into an empty register (a first load, the search index built after the rows),
+the same file again unchanged, and a modified file (1 % of the addresses changed, 1 % new,
+1 % removed), the incremental path that keeps the index row by row.
 
 Latest figures: docs/benchmarks.md.
 """
@@ -36,8 +38,15 @@ STREETS = 4000
 TIMEOUT_S = 1800
 
 
-def extract_write(path: Path, count: int) -> None:
-    """`count` addresses: nodes, and building ways whose corners are untagged nodes."""
+# The modified file: of every hundred addresses one is gone, one changed (its number), and
+# one in a hundred more is new.
+MODIFIED_SHARE = 100
+
+
+def extract_write(path: Path, count: int, modified: bool = False) -> dict:
+    """`count` addresses: nodes, and building ways whose corners are untagged nodes. With
+    `modified`, the same extract with 1 % removed, 1 % changed and 1 % new; the changes,
+    as counts."""
     import numpy as np
     import osmium
 
@@ -49,40 +58,63 @@ def extract_write(path: Path, count: int) -> None:
     numbers = rng.integers(1, 200, count)
     letters = rng.integers(0, 6 * 26, count)
     ways = int(count * WAY_SHARE)
+    new = count // MODIFIED_SHARE if modified else 0
     stems = ["Stor", "Kyrk", "Skol", "Björk", "Ek", "Sjö", "Åker", "Häll", "Ängs", "Tall"]
     ends = ["gatan", "vägen", "stigen", "gränd", "backen"]
+    changes = {"removed": 0, "updated": 0, "added": new}
 
     def tags(i: int) -> dict:
-        s = int(streets[i])
-        letter = chr(65 + letters[i]) if letters[i] < 26 else ""
+        s = int(streets[i % count])
+        letter = chr(65 + letters[i % count]) if letters[i % count] < 26 else ""
+        number = int(numbers[i % count]) + (1000 if i >= count else 0)
+        if modified and i % MODIFIED_SHARE == 1:
+            number += 500
         return {
             "addr:street": f"{stems[s % 10]}{ends[s // 10 % 5]} {s // 50 or ''}".strip(),
-            "addr:housenumber": f"{numbers[i]}{letter}",
+            "addr:housenumber": f"{number}{letter}",
             "addr:postcode": f"{141 + s % 60} {s % 90 + 10}",
             "addr:city": f"Ort {s % 120}",
         }
+
+    def kept(i: int) -> bool:
+        if not modified:
+            return True
+        changes["removed"] += i % MODIFIED_SHARE == 0
+        changes["updated"] += i % MODIFIED_SHARE == 1
+        return i % MODIFIED_SHARE != 0
 
     writer = osmium.SimpleWriter(str(path))
     try:
         corner = count + 1  # the ways' corner nodes come after the address nodes
         for i in range(count - ways):
-            writer.add_node(
-                osmium.osm.mutable.Node(id=i + 1, location=(lons[i], lats[i]), tags=tags(i))
-            )
+            if kept(i):
+                writer.add_node(
+                    osmium.osm.mutable.Node(id=i + 1, location=(lons[i], lats[i]), tags=tags(i))
+                )
         for i in range(count - ways, count):
             for dlat, dlon in ((0, 0), (0, 2e-4), (1e-4, 2e-4), (1e-4, 0)):
                 writer.add_node(
                     osmium.osm.mutable.Node(id=corner, location=(lons[i] + dlon, lats[i] + dlat))
                 )
                 corner += 1
+        for k in range(new):  # new doors, at the positions of others
+            writer.add_node(
+                osmium.osm.mutable.Node(
+                    id=corner + k, location=(lons[k], lats[k]), tags=tags(count + k)
+                )
+            )
         for n, i in enumerate(range(count - ways, count)):
             first = count + 1 + 4 * n
             refs = [first, first + 1, first + 2, first + 3, first]
-            writer.add_way(
-                osmium.osm.mutable.Way(id=n + 1, nodes=refs, tags={"building": "yes", **tags(i)})
-            )
+            if kept(i):
+                writer.add_way(
+                    osmium.osm.mutable.Way(
+                        id=n + 1, nodes=refs, tags={"building": "yes", **tags(i)}
+                    )
+                )
     finally:
         writer.close()
+    return changes
 
 
 def bare_read(path: Path) -> dict:
@@ -129,8 +161,39 @@ def backend_cpu_s() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def child(db: str, path: str) -> None:
-    """In its own process: a fresh database, migrated (not timed), then the import twice."""
+def run_measure(path: str, **options) -> dict:
+    """One import, with its wall clock, CPU (importer, reader process, PostgreSQL backend)."""
+    from places.importing.runner import address_import
+
+    reader_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    backend = backend_cpu_s()
+    cpu = time.process_time()
+    summary = address_import(path, **options)
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "read": summary.read,
+        "added": summary.added,
+        "updated": summary.updated,
+        "removed": summary.removed,
+        "unchanged": summary.unchanged,
+        "rejected": sum(summary.rejected.values()),
+        "first_load": summary.first_load,
+        "seconds": summary.seconds,
+        "cpu_s": time.process_time() - cpu,
+        "reader_cpu_s": reader.ru_utime
+        + reader.ru_stime
+        - reader_before.ru_utime
+        - reader_before.ru_stime,
+        "server_cpu_s": backend_cpu_s() - backend,
+        # VmHWM and ru_maxrss are peaks so far: the reader's is the largest of any run.
+        "peak_rss_mb": peak_rss_mb(),
+        "reader_rss_mb": reader.ru_maxrss / 1024,
+    }
+
+
+def child(db: str, path: str, modified: str) -> None:
+    """In its own process: a fresh database, migrated (not timed), then three imports: into
+    the empty register, the same file again, and the modified file."""
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(SQLITE_FILE + suffix).unlink(missing_ok=True)
@@ -150,39 +213,25 @@ def child(db: str, path: str) -> None:
     from django.db.migrations.recorder import MigrationRecorder
 
     call_command("migrate", verbosity=0)
-    from places.importing.runner import address_import
     from places.models import Address
 
     indexed = MigrationRecorder.Migration.objects.filter(
         app="places", name="0002_search_index"
     ).exists()
     rss_before = peak_rss_mb()
-    backend = backend_cpu_s()
-    cpu = time.process_time()
-    first = address_import(path, progress=lambda line: print(line, file=sys.stderr))
-    cpu = time.process_time() - cpu
-    backend = backend_cpu_s() - backend
-    # The reader process (a large file is read in one) has ended: its CPU and peak RSS.
-    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
-    again = address_import(path)
+    runs = {
+        "first": run_measure(path, progress=lambda line: print(line, file=sys.stderr)),
+        "again": run_measure(path),
+        "modified": run_measure(modified),
+    }
     print(
         json.dumps(
             {
                 "db": db,
                 "search_index": indexed,
-                "read": first.read,
-                "added": first.added,
-                "rejected": sum(first.rejected.values()),
-                "seconds": first.seconds,
-                "again_seconds": again.seconds,
-                "again_unchanged": again.unchanged,
                 "rows": Address.objects.count(),
                 "rss_before_mb": rss_before,
-                "peak_rss_mb": peak_rss_mb(),
-                "reader_rss_mb": reader.ru_maxrss / 1024,
-                "cpu_s": cpu,
-                "reader_cpu_s": reader.ru_utime + reader.ru_stime,
-                "server_cpu_s": backend,
+                "runs": runs,
             }
         )
     )
@@ -197,9 +246,24 @@ def database_reset(create: bool) -> None:
             conn.execute(f"CREATE DATABASE {PG_NAME}")
 
 
+def results_check(r: dict, count: int, changes: dict) -> None:
+    """Every run did what the files say, or the figures mean nothing."""
+    first, again, modified = r["runs"]["first"], r["runs"]["again"], r["runs"]["modified"]
+    expected = (
+        first["added"] == count and first["first_load"] and not first["rejected"],
+        again["unchanged"] == count and not again["first_load"],
+        modified["added"] == changes["added"],
+        modified["updated"] == changes["updated"],
+        modified["removed"] == changes["removed"],
+        r["rows"] == count - changes["removed"] + changes["added"],
+    )
+    if not all(expected):
+        sys.exit(f"{r['db']}: expected {count} rows and {changes}, got {r}")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "child":
-        child(sys.argv[2], sys.argv[3])
+        child(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1_000_000)
@@ -209,11 +273,13 @@ def main() -> None:
     print(f"load average before: {load:.1f} on {os.cpu_count()} CPUs", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="samhjalp-bench-") as scratch:
         path = Path(scratch) / "addresses.osm.pbf"
+        modified = Path(scratch) / "addresses-modified.osm.pbf"
         start = time.perf_counter()
         extract_write(path, args.count)
+        changes = extract_write(modified, args.count, modified=True)
         print(
-            f"wrote {args.count:,} addresses ({path.stat().st_size / 1e6:.0f} MB) in "
-            f"{time.perf_counter() - start:.0f} s",
+            f"wrote {args.count:,} addresses ({path.stat().st_size / 1e6:.0f} MB) and the "
+            f"modified file {changes} in {time.perf_counter() - start:.0f} s",
             file=sys.stderr,
         )
         bare = bare_read(path)
@@ -223,7 +289,7 @@ def main() -> None:
                 database_reset(create=True)
             try:
                 out = subprocess.run(
-                    [sys.executable, __file__, "child", db, str(path)],
+                    [sys.executable, __file__, "child", db, str(path), str(modified)],
                     capture_output=True,
                     text=True,
                     timeout=TIMEOUT_S,
@@ -237,27 +303,32 @@ def main() -> None:
     print(f"load average after: {os.getloadavg()[0]:.1f}", file=sys.stderr)
     bare_rate = args.count / bare["seconds"]
     print(
-        "| run | addresses | seconds | addresses/s | of pyosmium's bare read "
-        "| CPU s: importer + reader + server | re-import unchanged, s "
-        "| peak RSS: importer + reader |"
+        "| run | addresses read | seconds | addresses/s | of pyosmium's bare read "
+        "| CPU s: importer + reader + server | peak RSS so far: importer + reader |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     print(
         f"| pyosmium bare read | {args.count:,} | {bare['seconds']:.1f} "
-        f"| {bare_rate:,.0f} | 1 | {bare['cpu_s']:.1f} | | |"
+        f"| {bare_rate:,.0f} | 1 | {bare['cpu_s']:.1f} | |"
     )
+    names = {
+        "first": "first load, empty register",
+        "again": "re-import, unchanged",
+        "modified": "re-import, 1 % changed, 1 % new, 1 % removed",
+    }
     for r in results:
-        rate = r["read"] / r["seconds"]
         index = "search index included" if r["search_index"] else "no search index"
-        print(
-            f"| addresses_import into {r['db']} ({index}) | {r['rows']:,} "
-            f"| {r['seconds']:.1f} | {rate:,.0f} | {rate / bare_rate:.2f} "
-            f"| {r['cpu_s']:.1f} + {r['reader_cpu_s']:.1f} + {r['server_cpu_s']:.1f} "
-            f"| {r['again_seconds']:.1f} "
-            f"| {r['peak_rss_mb']:.0f} + {r['reader_rss_mb']:.0f} MB |"
-        )
-        if r["rows"] != args.count or r["again_unchanged"] != args.count or r["rejected"]:
-            sys.exit(f"{r['db']}: expected {args.count} rows, got {r}")
+        for kind, name in names.items():
+            run = r["runs"][kind]
+            rate = run["read"] / run["seconds"]
+            print(
+                f"| {r['db']} ({index}): {name} | {run['read']:,} "
+                f"| {run['seconds']:.1f} | {rate:,.0f} | {rate / bare_rate:.2f} "
+                f"| {run['cpu_s']:.1f} + {run['reader_cpu_s']:.1f} + {run['server_cpu_s']:.1f} "
+                f"| {run['peak_rss_mb']:.0f} + {run['reader_rss_mb']:.0f} MB |"
+            )
+    for r in results:
+        results_check(r, args.count, changes)
 
 
 if __name__ == "__main__":
