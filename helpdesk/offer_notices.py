@@ -70,7 +70,7 @@ def offer_text(offer: Offer, *, distance_km: float | None = None) -> str:
             km = number_format(max(1, round(distance_km)), 0)
         else:
             # In the volunteer's number format: "1,4" in Swedish, "1.4" in English.
-            km = number_format(distance_km, 1)
+            km = number_format(round(distance_km, 1), 1)
         facts = {
             "kind": kind_phrase(request.kind),
             "place": place,

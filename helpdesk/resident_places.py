@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from config.ids import id_read
 from places.models import Address
 from places.positions import position_of
+from places.search import address_geocode
 from places.text import fold
 
 from .models import Resident
@@ -52,11 +53,16 @@ def place_read(raw: str, address: str) -> tuple[Address | None, str]:
 def resident_position_apply(resident: Resident, *, place: Address | None, before: Where) -> None:
     """Set the resident's place and position after their address or district was edited.
 
-    A new pick replaces the place; an address whose text changed without one drops it, so a
-    stale door is never kept; an unchanged address keeps its pick. The position and the
+    A new pick replaces the place; an address whose text changed without one is looked up
+    (address_geocode: the one door it names, or none), so a stale door is never kept; an
+    unchanged address keeps its pick. The position and the
     district then follow position_of: the door and the address's district, else the
     district's centre flagged approximate.
     """
+    if place is None and resident.address.strip() and resident.address != before.address:
+        # Typed, not picked: a full address the register names exactly once (the label as
+        # the list showed it, say) is that door all the same.
+        place = address_geocode(resident.address)
     if place is not None or resident.address != before.address:
         resident.place = place
     moved = resident_where(resident) != before

@@ -281,7 +281,7 @@ def reason_text(code: str, params: dict) -> str:
         if params.get("approximate"):
             # One end is a district's centre: the kilometres between would be made up.
             return _("≈ district centre")
-        return _("%(km)s km") % {"km": number_format(params["km"], 1)}
+        return _("%(km)s km") % {"km": number_format(round(float(params["km"]), 1), 1)}
     if code == "continuity":
         return _("has helped this person before")
     if code == "speaks":

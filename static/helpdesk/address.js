@@ -37,6 +37,7 @@
     function say(text) { status.textContent = text; }
 
     function close() {
+      say("");  // a count of suggestions no longer shown would mislead
       list.hidden = true;
       list.replaceChildren();
       results = [];
@@ -60,12 +61,15 @@
       var row = results[index];
       if (!row) return;
       input.value = row.label;
+      // The district chosen before the first pick, given back if the pick is dropped.
+      if (district && !place.value) place.dataset.districtBefore = district.value;
       place.value = String(row.id);
       place.dataset.label = row.label;
       if (district && row.district_id !== null && district.value !== String(row.district_id)) {
         district.value = String(row.district_id);
         district.dispatchEvent(new Event("change", {bubbles: true}));
       }
+      if (district) place.dataset.districtPicked = district.value;
       close();
       say(input.dataset.picked);
     }
@@ -118,6 +122,14 @@
       if (place.value && input.value !== place.dataset.label) {
         place.value = "";  // edited after the pick: an address as typed
         delete place.dataset.label;
+        // The district the pick set goes too, unless the operator has changed it since.
+        var before = place.dataset.districtBefore;
+        if (district && before !== undefined && district.value === place.dataset.districtPicked) {
+          district.value = before;
+          district.dispatchEvent(new Event("change", {bubbles: true}));
+        }
+        delete place.dataset.districtBefore;
+        delete place.dataset.districtPicked;
       }
       clearTimeout(timer);
       asked++;  // an answer on its way is for text no longer in the field

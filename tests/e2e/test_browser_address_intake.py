@@ -119,9 +119,11 @@ def test_a_partial_address_picked_by_keyboard_places_the_resident_at_the_door(
     assert status.get_attribute("aria-live") == "polite"
     assert f"{len(labels)} adresser i registret" in status.inner_text()
 
-    # Escape closes the list; ArrowDown opens it again at its first suggestion.
+    # Escape closes the list, and the count of suggestions goes with it; ArrowDown opens it
+    # again at its first suggestion.
     page.keyboard.press("Escape")
     assert listbox.is_hidden() and field.get_attribute("aria-expanded") == "false"
+    assert status.inner_text() == ""
     assert page.url.endswith("/intake/")
     page.keyboard.press("ArrowDown")
     assert field.get_attribute("aria-expanded") == "true"
@@ -140,9 +142,11 @@ def test_a_partial_address_picked_by_keyboard_places_the_resident_at_the_door(
     assert field.get_attribute("aria-expanded") == "false"
     assert field.get_attribute("aria-activedescendant") is None
 
-    # Text changed after the pick drops it; picking again brings it back.
+    # Text changed after the pick drops it, and the district the pick set: the one chosen
+    # before comes back. Picking again brings both back.
     page.keyboard.type(" x")
     assert page.locator("#id_place").input_value() == ""
+    assert page.locator("#id_district").input_value() == last
     page.keyboard.press("Backspace")
     page.keyboard.press("Backspace")
     options.first.wait_for()

@@ -5,7 +5,8 @@ How an English string on a Swedish page is found, without a list of English word
 up to date: the catalogues are the dictionary. Every word of every msgid (the English source
 texts of all apps, placeholders taken out) is an English word; every word of every Swedish
 msgstr is a Swedish word. A word of the page's visible text (text nodes outside script and
-style, and the title, placeholder, aria-label and alt attributes) that is English and not
+style, the title, placeholder, aria-label and alt attributes, and data-* attributes holding
+words a script shows) that is English and not
 also Swedish is a finding. So an untranslated msgid shows up, and so does a sentence written
 in code in English ("Referral routed to ..."), as long as its words are words the product
 uses anywhere, which for the texts of this product they are; a short list cannot hide it,
@@ -47,6 +48,16 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{[^}]*\}|&\w+;")
 PRODUCT = {"samhjälp", "twilio", "huddinge", "sms", "csv", "id", "ok", "totp", "qr", "e"}
 # Shown on every page as its own language's name: the language menu.
 SKIP_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+
+
+def _script_text(name: str, value: str) -> bool:
+    """A data-* attribute holding words a script will show ("Not on the map: %(n)s"), not
+    an id, a URL or JSON: it is read like visible text."""
+    return (
+        name.startswith("data-")
+        and " " in value.strip()
+        and not value.lstrip().startswith(("/", "{", "[", "http"))
+    )
 
 
 def _po_entries(path: Path) -> list[tuple[list[str], list[str]]]:
@@ -118,7 +129,7 @@ class _Visible(HTMLParser):
         if tag in ("script", "style", "template"):
             self.hidden += 1
         for name, value in attrs:
-            if name in SKIP_ATTRIBUTES and value:
+            if value and (name in SKIP_ATTRIBUTES or _script_text(name, value)):
                 self.parts.append(value)
 
     def handle_endtag(self, tag):

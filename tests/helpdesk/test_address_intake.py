@@ -400,3 +400,29 @@ def test_the_intake_page_wires_the_field_to_the_register(operator_client, world)
     assert 'type="hidden" name="place"' in page
     assert "helpdesk/address.js" in page
     assert settings.LANGUAGE_CODE == "sv" and "Adresser i registret" in page
+
+
+@pytest.mark.parametrize("typed", ["door label", "storvretsvagen 1b", "1B Storvretsvägen"])
+def test_a_full_address_typed_not_picked_is_its_door_when_the_register_names_one(
+    operator_client, world, typed
+):
+    """The operator typed the whole address and tabbed on without picking: the one door it
+    names is the door all the same, in its district, with no district chosen."""
+    door = world["door"]
+    address = door.label if typed == "door label" else typed
+    resident = intake_resident(operator_client, address=address)
+    assert resident.place == door and resident.position_approximate is False
+    assert (resident.lat, resident.lon, resident.district) == (
+        door.lat,
+        door.lon,
+        world["flemingsberg"],
+    )
+
+
+def test_a_typed_address_naming_several_doors_stays_approximate(operator_client, world):
+    """ "Storvretsvägen 1" names no door where the register has only 1B (the number must
+    be exact): typed so, it stays approximate at the chosen district's centre."""
+    district = world["sjodalen"]
+    resident = intake_resident(operator_client, address="Storvretsvägen 1", district=district.pk)
+    assert resident.place is None and resident.position_approximate is True
+    assert resident.district == district

@@ -48,3 +48,17 @@ def test_a_district_centre_at_either_end_gives_about_whole_kilometres(sms_outbox
     )
     assert ABOUT[language] in body, body
     assert "1,2" not in body and "1.2" not in body
+
+
+def test_the_offer_rounds_the_distance_as_the_ranking_does():
+    """1.27 km is "1,3 km" on the operator's screen and in the volunteer's SMS alike: Django's
+    number_format cuts decimals, so the figure is rounded before it is formatted."""
+    from matching.search import candidates_rank
+
+    volunteer = volunteer_make(lat=CENTRE[0] + 1.27 * KM_LAT, lon=CENTRE[1], language="sv")
+    request = helprequest_make(resident=resident_make(position_approximate=False))
+    (candidate,) = candidates_rank(request=request)
+    assert candidate.distance_text in ("1.3 km", "1,3 km")
+    offers_send(request=request, volunteers=[volunteer])
+    (body,) = Message.objects.filter(phone=str(volunteer.phone)).values_list("body", flat=True)
+    assert "1,3 km" in body, body
