@@ -27,7 +27,7 @@ class Resident(models.Model):
     # was typed and matched nothing: then the position is the district's centre and
     # position_approximate says so.
     place = models.ForeignKey(
-        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
     )
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)

@@ -139,7 +139,7 @@ class Volunteer(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = PostcodeField(_("postcode"))  # digits: "14152"
     place = models.ForeignKey(
-        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="volunteers"
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
