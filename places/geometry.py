@@ -3,8 +3,9 @@
 import threading
 import time
 
+import shapely
 from shapely import prepared
-from shapely.geometry import Point, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
 
 from .models import District
 
@@ -15,10 +16,21 @@ _lock = threading.Lock()
 _cache: dict = {"at": 0.0, "shapes": []}
 
 
+def polygon_repair(polygon):
+    """A valid (Multi)Polygon covering what the drawn one meant. A ring that crosses itself
+    (a bow tie) keeps both its halves: make_valid splits it, where buffer(0) would drop one.
+    Lines and points that repair leaves over are no area and go."""
+    if polygon.is_valid:
+        return polygon
+    fixed = shapely.make_valid(polygon)
+    parts = getattr(fixed, "geoms", [fixed])
+    areas = [p for p in parts if isinstance(p, Polygon | MultiPolygon) and not p.is_empty]
+    return shapely.union_all(areas) if areas else Polygon()
+
+
 def boundary_shape(geometry: dict):
-    """A GeoJSON geometry as a valid shapely shape (a self-touching ring is repaired)."""
-    found = shape(geometry)
-    return found if found.is_valid else found.buffer(0)
+    """A GeoJSON geometry as a valid shapely shape (see polygon_repair)."""
+    return polygon_repair(shape(geometry))
 
 
 def _shapes() -> list:

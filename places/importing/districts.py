@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
-from ..geometry import boundaries_forget
+from ..geometry import boundaries_forget, polygon_repair
 from ..models import Address, District
 from .locate import DistrictLocator
 
@@ -112,7 +112,7 @@ def districts_import(
             if sweref:
                 polygon = to_wgs84(polygon)
             if not polygon.is_valid:
-                polygon = polygon.buffer(0)
+                polygon = polygon_repair(polygon)
                 summary.repaired.append(name or code)
             if polygon.is_empty or polygon.area == 0:
                 summary.refused.append(f"{label}: an empty polygon")
