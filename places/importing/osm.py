@@ -61,7 +61,12 @@ def osm_records(path: Path) -> Iterator[Found | Refused]:
         wkb = osmium.geom.WKBFactory()
         for item in processor:
             if item.is_node():
-                kind, lon, lat = "node", item.lon, item.lat
+                try:
+                    kind, lon, lat = "node", item.lon, item.lat
+                except osmium.InvalidLocationError:
+                    # lat="95.0": no place on Earth, refused like a position outside Sweden.
+                    yield Refused(f"node {item.id}", "position not understood")
+                    continue
                 source_id = f"n{item.id}"
             elif item.is_way():
                 kind, source_id = "way", f"w{item.id}"

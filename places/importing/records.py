@@ -23,6 +23,10 @@ _RANGE = re.compile(r"^(\d+\s*[^\W\d_]?)\s*[-–]\s*(\d+\s*[^\W\d_]?)$")
 # "12 uppg. 2", "3 lgh 1101": a number and an entrance written out.
 _WORDS = re.compile(r"^(\d+)\s*[,]?\s+(\S.*)$")
 _NOT_DIGIT = re.compile(r"\D")
+# Control characters (NUL, which PostgreSQL cannot store, and the rest of C0 and C1) and the
+# bidirectional embedding, override and isolate marks, which make a name read as another
+# ("U+202E" turns "gatan" around on screen).
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Rejected(ValueError):
@@ -90,6 +94,17 @@ def position_check(lat: float, lon: float) -> None:
 def row_make(found: Found, source: str) -> tuple:
     """The staged row: (source_id, street, number, letter, postcode, locality,
     municipality, lat, lon, search_text). Raises Rejected with the reason."""
+    for text in (
+        found.street,
+        found.housenumber,
+        found.letter,
+        found.postcode,
+        found.locality,
+        found.municipality,
+        found.source_id,
+    ):
+        if _CONTROLS.search(text):
+            raise Rejected("control or text-direction characters in the text")
     street = " ".join(found.street.split())
     if not street:
         raise Rejected("no street")

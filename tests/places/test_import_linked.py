@@ -41,3 +41,32 @@ def test_a_door_someone_stands_at_is_removed_and_they_keep_their_position(tmp_pa
         person.refresh_from_db()
         assert person.place is None
         assert (person.address, person.lat, person.lon) == (door.door, door.lat, door.lon)
+
+
+def test_an_impossible_position_or_a_control_character_refuses_the_row_not_the_file(tmp_path):
+    """lat="95.0" in an extract, a NUL (which PostgreSQL cannot store) or a text-direction
+    override in a street name: that row is refused with its reason, the rest go in."""
+    nodes = [
+        *NODES,
+        (20, 95.0, 17.99, {"addr:street": "Polvägen", "addr:housenumber": "1"}),
+        (22, 59.22, 17.94, {"addr:street": "Vänd\u202egatan", "addr:housenumber": "3"}),
+    ]
+    path = tmp_path / "a.osm"
+    path.write_text(osm_xml(nodes=nodes), encoding="utf-8")
+    out = run(path, "--municipality", "Huddinge")
+    assert "position not understood" in out, out
+    assert "control or text-direction characters" in out, out
+    assert not Address.objects.filter(source_id__in=["n20", "n22"]).exists()
+    assert Address.objects.filter(source_id="n1").exists()
+
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Id;Gatunamn;Nummer;Postnummer;Postort;Kommun;Latitud;Longitud\n"
+        "1;Nolla\x00gatan;2;14152;Flemingsberg;Huddinge;59.22;17.94\n"
+        "2;Fri\tgatan;4;14152;Flemingsberg;Huddinge;59.22;17.94\n",
+        encoding="utf-8",
+    )
+    out = run(register)
+    assert "control or text-direction characters" in out, out
+    assert Address.objects.filter(source="csv").count() == 1
+    assert Address.objects.get(source="csv").street == "Fri gatan"  # a tab is a space
