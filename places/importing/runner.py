@@ -36,6 +36,8 @@ class ImportSummary:
     # Into an empty register: the search index built after the rows (staging.py).
     first_load: bool = False
     municipalities: list[str] = field(default_factory=list)
+    # Why a real run would stop short of its removal (removal_too_large), or "".
+    removal_held: str = ""
     rejected: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
@@ -60,6 +62,8 @@ class ImportSummary:
         ]
         if self.first_load:
             out.append("first load into an empty register: the search index built after the rows")
+        if self.removal_held:
+            out.append(f"Held back: {self.removal_held}")
         if self.duplicates:
             out.append(f"{self.duplicates} ids came more than once: the last row kept")
         for reason, count in self.rejected.most_common():
@@ -68,12 +72,25 @@ class ImportSummary:
         return out
 
 
+# A re-import that would remove more than this share of what the source had (and more than
+# REMOVAL_FLOOR rows) is held back until it is confirmed: a file cut off by a failed download,
+# or one district's export given for the whole municipality, would otherwise empty the
+# register of the rest.
+REMOVAL_SHARE_MAX = 0.10
+REMOVAL_FLOOR = 20
+
+
+def removal_too_large(removed: int, existing: int) -> bool:
+    return removed > REMOVAL_FLOOR and removed > REMOVAL_SHARE_MAX * existing
+
+
 def address_import(
     path: Path | str,
     *,
     municipality: str = "",
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    allow_removal: bool = False,
 ) -> ImportSummary:
     """Import one file into the register (see places/importing/__init__.py)."""
     path = Path(path)
@@ -113,6 +130,16 @@ def address_import(
                 )
             summary.municipalities = [municipality] if municipality else sorted(named)
             summary.removed = stage.finish(summary.municipalities)
+            existing = summary.removed + stage.updated + stage.unchanged
+            if not allow_removal and removal_too_large(summary.removed, existing):
+                summary.removal_held = (
+                    f"this would remove {summary.removed} of the {existing} addresses this "
+                    f"source had for {', '.join(summary.municipalities)}: is the file cut off "
+                    "or only part of the register? If the removal is meant, run again with "
+                    "--allow-removal"
+                )
+                if not dry_run:
+                    raise ImportFailed(f"{path.name}: {summary.removal_held}; nothing changed")
         finally:
             stage.release()
         summary.added, summary.updated = stage.added, stage.updated

@@ -70,3 +70,31 @@ def test_an_impossible_position_or_a_control_character_refuses_the_row_not_the_f
     assert "control or text-direction characters" in out, out
     assert Address.objects.filter(source="csv").count() == 1
     assert Address.objects.get(source="csv").street == "Fri gatan"  # a tab is a space
+
+
+def register_write(path, numbers) -> None:
+    rows = "".join(f"{n};Långgatan;{n};14152;Flemingsberg;Huddinge;59.22;17.94\n" for n in numbers)
+    path.write_text("Id;Gatunamn;Nummer;Postnummer;Postort;Kommun;Latitud;Longitud\n" + rows)
+
+
+def test_a_cut_off_file_does_not_empty_the_register_unless_told_to(tmp_path):
+    """A re-import that would remove most of what the source had (a download cut off, one
+    district's export) changes nothing and says why; --allow-removal lets it through."""
+    from django.core.management import CommandError
+
+    path = tmp_path / "register.csv"
+    register_write(path, range(1, 61))
+    run(path)
+    register_write(path, range(1, 11))  # cut off after ten rows
+
+    dry = run(path, "--dry-run")
+    assert "Held back: this would remove 50 of the 60 addresses" in dry, dry
+    with pytest.raises(CommandError, match="would remove 50 of the 60 .*--allow-removal"):
+        run(path)
+    assert Address.objects.filter(source="csv").count() == 60
+
+    assert "removed 50" in run(path, "--allow-removal")
+    assert Address.objects.filter(source="csv").count() == 10
+    # Removing a few, as a yearly update does, needs no confirmation.
+    register_write(path, range(1, 10))
+    assert "removed 1" in run(path)

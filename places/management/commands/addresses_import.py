@@ -21,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change; change nothing."
         )
+        parser.add_argument(
+            "--allow-removal",
+            action="store_true",
+            help="Remove what the file no longer has even when it is more than a tenth of "
+            "what this source had (otherwise such a run changes nothing and says so).",
+        )
 
     def handle(self, *args, path: str, municipality: str, dry_run: bool, **options):
         try:
@@ -29,8 +35,13 @@ class Command(BaseCommand):
                 municipality=municipality,
                 dry_run=dry_run,
                 progress=lambda line: self.stderr.write(line),
+                allow_removal=options["allow_removal"],
             )
         except ImportFailed as error:
             raise CommandError(str(error)) from error
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrupted: nothing was changed (the import rolled back)."
+            ) from None
         for line in summary.lines():
             self.stdout.write(line)
