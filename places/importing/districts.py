@@ -32,6 +32,7 @@ class DistrictsSummary:
     updated: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # "Old → New"
     refused: list[str] = field(default_factory=list)  # "feature 3: no name or code"
     without_boundary: list[str] = field(default_factory=list)
     addresses_moved: int = 0
@@ -45,8 +46,10 @@ class DistrictsSummary:
         ]
         if self.created:
             out.append(f"  created: {', '.join(self.created)}")
+        if self.renamed:
+            out.append(f"  renamed: {', '.join(self.renamed)}")
         if self.repaired:
-            out.append(f"  invalid polygons repaired (buffer 0): {', '.join(self.repaired)}")
+            out.append(f"  invalid polygons repaired: {', '.join(self.repaired)}")
         out += [f"  refused {reason}" for reason in self.refused]
         if self.without_boundary:
             out.append(f"  districts still without a boundary: {', '.join(self.without_boundary)}")
@@ -135,7 +138,19 @@ def districts_import(
                 summary.created.append(district.name)
             else:
                 district.boundary = boundary
-                district.save(update_fields=["boundary"])
+                fields = ["boundary"]
+                # Matched by its code, a district renamed in the file is renamed here, unless
+                # another district already has the name.
+                renamed = name[:80]
+                if (
+                    renamed
+                    and renamed != district.name
+                    and not District.objects.filter(name=renamed).exclude(pk=district.pk).exists()
+                ):
+                    summary.renamed.append(f"{district.name} → {renamed}")
+                    district.name = renamed
+                    fields.append("name")
+                district.save(update_fields=fields)
                 summary.updated.append(district.name)
             seen.add(district.pk)
         summary.without_boundary = list(

@@ -50,9 +50,9 @@ def test_two_districts_one_matched_one_new_and_addresses_follow(tmp_path):
     )
     west = address_at(59.22, 17.94, 1)
     east = address_at(59.225, 18.08, 2)
+    east_west_half = address_at(59.225, 18.02, 4)
     nowhere = address_at(59.50, 18.50, 3)
-    # A bow tie (self-crossing) is repaired (buffer 0 keeps its eastern half); a point is
-    # no district.
+    # A bow tie (self-crossing) is repaired, both its halves kept; a point is no district.
     bowtie = [[[18.0, 59.2], [18.1, 59.25], [18.1, 59.2], [18.0, 59.25], [18.0, 59.2]]]
     path = tmp_path / "kommundelar.geojson"
     path.write_text(
@@ -75,17 +75,18 @@ def test_two_districts_one_matched_one_new_and_addresses_follow(tmp_path):
     out = run(path, "--name-property", "NAMN", "--code-property", "KOD")
 
     assert "3 features: 1 districts updated, 1 created, 1 refused" in out
-    assert "repaired (buffer 0): Trångsund" in out
+    assert "invalid polygons repaired: Trångsund" in out
     assert "feature 3 (Punkten): not a Polygon or MultiPolygon" in out
     existing.refresh_from_db()
     assert existing.boundary["type"] == "Polygon"
     new = District.objects.get(code="trangsund")
     assert new.name == "Trångsund"
     assert 18.0 < new.lon < 18.1 and 59.2 < new.lat < 59.25  # inside its polygon
-    for address in (west, east, nowhere):
+    for address in (west, east, east_west_half, nowhere):
         address.refresh_from_db()
     assert west.district == existing and east.district == new and nowhere.district is None
-    assert "2 addresses moved" in out
+    assert east_west_half.district == new  # the bow tie's other half
+    assert "3 addresses moved" in out
     # The running process sees the new boundaries at once.
     assert district_id_at(59.225, 18.08) == new.pk
 
@@ -141,3 +142,21 @@ def test_a_file_that_is_no_feature_collection_is_refused(tmp_path):
     path.write_text('{"type": "Feature"}', encoding="utf-8")
     with pytest.raises(CommandError, match="not a GeoJSON FeatureCollection"):
         run(path)
+
+
+def test_a_district_matched_by_code_takes_the_files_new_name(tmp_path):
+    district = District.objects.create(name="Fullersta", code="fullersta", lat=59.24, lon=17.97)
+    path = tmp_path / "d.geojson"
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            feature(
+                {"NAMN": "Sjödalen-Fullersta", "KOD": "fullersta"}, square(17.9, 59.2, 18, 59.3)
+            )
+        ],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    out = run(path, "--name-property", "NAMN", "--code-property", "KOD")
+    assert "renamed: Fullersta → Sjödalen-Fullersta" in out
+    district.refresh_from_db()
+    assert district.name == "Sjödalen-Fullersta" and district.boundary is not None
