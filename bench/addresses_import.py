@@ -10,10 +10,11 @@ Stockholm-Mälaren region, 4,000 streets, numbers 1-199, a letter on one in six,
 osmium.SimpleWriter into a temp directory. Each import runs in a child process of its own,
 so its peak resident set (VmHWM) is the import's: a fresh SQLite file
 /tmp/samhjalp_places_bench.sqlite3, or the PostgreSQL database bench_places on
-postgresql://postgres@127.0.0.1:5432 (created and dropped by the script). Each child imports
-three times: into an empty register (a first load, the search index built after the rows),
-the same file again unchanged, and a modified file (1 % of the addresses changed, 1 % new,
-1 % removed), the incremental path that keeps the index row by row.
+postgresql://postgres@127.0.0.1:5432 (created and dropped by the script). Each database
+gets three imports, each in a process of its own as an operator runs them: into an empty
+register (a first load, the search index built after the rows), the same file again
+unchanged, and a modified file (1 % of the addresses changed, 1 % new, 1 % removed), the
+incremental path that keeps the index row by row.
 
 Latest figures: docs/benchmarks.md.
 """
@@ -36,6 +37,7 @@ REGION = (58.8, 60.2, 16.0, 19.0)
 WAY_SHARE = 0.05
 STREETS = 4000
 TIMEOUT_S = 1800
+READER_POLL_S = 0.1
 
 
 # The modified file: of every hundred addresses one is gone, one changed (its number), and
@@ -140,11 +142,48 @@ def bare_read(path: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu}
 
 
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def peak_rss_mb(pid: str = "self") -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process has ended
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+class ReaderPeak:
+    """The largest peak resident set of this process's children (the reader process) while
+    a run lasts, read from /proc every READER_POLL_S. Not RUSAGE_CHILDREN's ru_maxrss: a
+    child started by fork-and-exec carries over its parent's peak at the fork, so it would
+    report the importer's size, not the reader's."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    def watch(self) -> None:
+        tasks = Path("/proc/self/task")
+        while not self.stop.wait(READER_POLL_S):
+            for task in tasks.iterdir():
+                try:
+                    children = (task / "children").read_text().split()
+                except OSError:
+                    continue
+                for pid in children:
+                    self.peak = max(self.peak, peak_rss_mb(pid))
+
+    def __enter__(self) -> "ReaderPeak":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def backend_cpu_s() -> float:
@@ -165,10 +204,13 @@ def run_measure(path: str, **options) -> dict:
     """One import, with its wall clock, CPU (importer, reader process, PostgreSQL backend)."""
     from places.importing.runner import address_import
 
+    # The importer's peak from here: writing 5 to clear_refs resets VmHWM (Linux 4.0+).
+    Path("/proc/self/clear_refs").write_text("5")
     reader_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     backend = backend_cpu_s()
     cpu = time.process_time()
-    summary = address_import(path, **options)
+    with ReaderPeak() as reader_peak:
+        summary = address_import(path, **options)
     reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "read": summary.read,
@@ -185,18 +227,18 @@ def run_measure(path: str, **options) -> dict:
         - reader_before.ru_utime
         - reader_before.ru_stime,
         "server_cpu_s": backend_cpu_s() - backend,
-        # VmHWM and ru_maxrss are peaks so far: the reader's is the largest of any run.
         "peak_rss_mb": peak_rss_mb(),
-        "reader_rss_mb": reader.ru_maxrss / 1024,
+        "reader_rss_mb": reader_peak.peak,
     }
 
 
-def child(db: str, path: str, modified: str) -> None:
-    """In its own process: a fresh database, migrated (not timed), then three imports: into
-    the empty register, the same file again, and the modified file."""
+def child(db: str, kind: str, path: str) -> None:
+    """In its own process, as an operator runs the command: one import. The first of a
+    database's three ("first") starts from a fresh database, migrated (not timed)."""
     if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(SQLITE_FILE + suffix).unlink(missing_ok=True)
+        if kind == "first":
+            for suffix in ("", "-wal", "-shm"):
+                Path(SQLITE_FILE + suffix).unlink(missing_ok=True)
         os.environ["SQLITE_PATH"] = SQLITE_FILE
         os.environ.pop("DATABASE_URL", None)
     else:
@@ -212,28 +254,16 @@ def child(db: str, path: str, modified: str) -> None:
     from django.core.management import call_command
     from django.db.migrations.recorder import MigrationRecorder
 
-    call_command("migrate", verbosity=0)
+    if kind == "first":
+        call_command("migrate", verbosity=0)
     from places.models import Address
 
     indexed = MigrationRecorder.Migration.objects.filter(
         app="places", name="0002_search_index"
     ).exists()
-    rss_before = peak_rss_mb()
-    runs = {
-        "first": run_measure(path, progress=lambda line: print(line, file=sys.stderr)),
-        "again": run_measure(path),
-        "modified": run_measure(modified),
-    }
+    run = run_measure(path, progress=lambda line: print(line, file=sys.stderr))
     print(
-        json.dumps(
-            {
-                "db": db,
-                "search_index": indexed,
-                "rows": Address.objects.count(),
-                "rss_before_mb": rss_before,
-                "runs": runs,
-            }
-        )
+        json.dumps({"db": db, "search_index": indexed, "rows": Address.objects.count(), "run": run})
     )
 
 
@@ -287,24 +317,30 @@ def main() -> None:
         for db in ("sqlite",) if args.skip_postgres else ("sqlite", "postgresql"):
             if db == "postgresql":
                 database_reset(create=True)
+            result = {"db": db, "runs": {}}
             try:
-                out = subprocess.run(
-                    [sys.executable, __file__, "child", db, str(path), str(modified)],
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT_S,
-                )
+                for kind, file in (("first", path), ("again", path), ("modified", modified)):
+                    out = subprocess.run(
+                        [sys.executable, __file__, "child", db, kind, str(file)],
+                        capture_output=True,
+                        text=True,
+                        timeout=TIMEOUT_S,
+                    )
+                    if out.returncode:
+                        sys.exit(out.stderr)
+                    answer = json.loads(out.stdout.strip().splitlines()[-1])
+                    result["runs"][kind] = answer["run"]
+                    result["rows"] = answer["rows"]
+                    result["search_index"] = answer["search_index"]
             finally:
                 if db == "postgresql":
                     database_reset(create=False)
-            if out.returncode:
-                sys.exit(out.stderr)
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            results.append(result)
     print(f"load average after: {os.getloadavg()[0]:.1f}", file=sys.stderr)
     bare_rate = args.count / bare["seconds"]
     print(
         "| run | addresses read | seconds | addresses/s | of pyosmium's bare read "
-        "| CPU s: importer + reader + server | peak RSS so far: importer + reader |"
+        "| CPU s: importer + reader + server | peak RSS: importer + reader |"
     )
     print("|---|---|---|---|---|---|---|")
     print(

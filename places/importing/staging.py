@@ -14,8 +14,9 @@ A first load, into an empty register, is the exception: keeping the search index
 is most of a large import's work (a million rows: about 19 of SQLite's 25 s in its ordered
 indexes, most of PostgreSQL's server time in the GIN trigram index), and building it once
 from the loaded rows is several times cheaper. So when places_address has no rows at the
-start, the search indexes (and SQLite's FTS5 triggers) are dropped inside the import's
-transaction and made again, as places/search_index.py defines them, at its end. A failure
+start, the search indexes are dropped inside the import's transaction and made again, as
+places/search_index.py defines them, at its end (SQLite's FTS5 table is kept by its
+triggers throughout: see search_index_defer for why). A failure
 in between rolls the drop back with everything else. On PostgreSQL the DROP holds an
 exclusive lock on places_address until commit, so searches wait for the load; on an empty
 register there is nothing for them to find, so nothing is lost.
