@@ -220,6 +220,7 @@ def run_measure(path: str, **options) -> dict:
         "unchanged": summary.unchanged,
         "rejected": sum(summary.rejected.values()),
         "first_load": summary.first_load,
+        "index_seconds": summary.index_seconds,
         "seconds": summary.seconds,
         "cpu_s": time.process_time() - cpu,
         "reader_cpu_s": reader.ru_utime
@@ -363,6 +364,12 @@ def main() -> None:
                 f"| {run['cpu_s']:.1f} + {run['reader_cpu_s']:.1f} + {run['server_cpu_s']:.1f} "
                 f"| {run['peak_rss_mb']:.0f} + {run['reader_rss_mb']:.0f} MB |"
             )
+    for r in results:
+        first = r["runs"]["first"]
+        print(
+            f"{r['db']} first load: of its {first['seconds']:.1f} s, "
+            f"{first['index_seconds']:.1f} s building the search index after the rows"
+        )
     for r in results:
         results_check(r, args.count, changes)
 

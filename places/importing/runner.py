@@ -35,6 +35,7 @@ class ImportSummary:
     seconds: float = 0.0
     # Into an empty register: the search index built after the rows (staging.py).
     first_load: bool = False
+    index_seconds: float = 0.0
     municipalities: list[str] = field(default_factory=list)
     # Why a real run would stop short of its removal (removal_too_large), or "".
     removal_held: str = ""
@@ -61,7 +62,10 @@ class ImportSummary:
             f"rejected {sum(self.rejected.values())}",
         ]
         if self.first_load:
-            out.append("first load into an empty register: the search index built after the rows")
+            out.append(
+                "first load into an empty register: the search index built after the rows "
+                f"({self.index_seconds:.1f} s)"
+            )
         if self.removal_held:
             out.append(f"Held back: {self.removal_held}")
         if self.duplicates:
@@ -145,6 +149,7 @@ def address_import(
         summary.added, summary.updated = stage.added, stage.updated
         summary.unchanged = stage.unchanged
         summary.first_load = stage.first_load
+        summary.index_seconds = stage.index_seconds
         summary.duplicates += stage.repeated
         if dry_run:
             transaction.set_rollback(True)

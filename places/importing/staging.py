@@ -22,6 +22,8 @@ exclusive lock on places_address until commit, so searches wait for the load; on
 register there is nothing for them to find, so nothing is lost.
 """
 
+import time
+
 from django.db import models
 
 from ..models import Address
@@ -57,6 +59,7 @@ class Stage:
         self.postgres = connection.vendor == "postgresql"
         self.added = self.updated = self.unchanged = self.repeated = 0
         self.first_load = False
+        self.index_seconds = 0.0  # a first load's building of the search index
         columns = ", ".join(f"{field} {TYPES.get(field, 'text')}" for field in FIELDS)
         with connection.cursor() as cursor:
             if self.postgres:
@@ -74,6 +77,14 @@ class Stage:
                 cursor.execute("PRAGMA cache_size")
                 self.cache_size = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                # The file mapped (settings.py, for reports) would put every page the import
+                # reads into the process's resident set on top of the cache: a re-import of
+                # a million rows reads most of the register.
+                cursor.execute("PRAGMA mmap_size")
+                mapped = cursor.fetchone()  # none for a database in memory
+                self.mmap_size = mapped[0] if mapped else None
+                if mapped:
+                    cursor.execute("PRAGMA mmap_size = 0")
                 cursor.execute("DROP TABLE IF EXISTS temp.places_import")
                 cursor.execute("DROP TABLE IF EXISTS temp.places_import_seen")
                 cursor.execute(f"CREATE TEMP TABLE places_import ({columns})")
@@ -166,7 +177,9 @@ class Stage:
                 cursor.execute("ANALYZE places_import_seen")
             if self.first_load:
                 # Every row in the register is one this run wrote and saw: nothing to remove.
+                started = time.monotonic()
                 search_index_build(cursor, self.connection.vendor)
+                self.index_seconds = time.monotonic() - started
                 cursor.execute("DROP TABLE places_import")
                 cursor.execute("DROP TABLE places_import_seen")
                 return 0
@@ -193,10 +206,13 @@ class Stage:
         return removed
 
     def release(self) -> None:
-        """SQLite's page cache back to its size, whether the import finished or failed."""
+        """SQLite's page cache and file mapping back to their sizes, whether the import
+        finished or failed."""
         if not self.postgres:
             with self.connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {self.cache_size}")
+                if self.mmap_size is not None:
+                    cursor.execute(f"PRAGMA mmap_size = {self.mmap_size}")
 
 
 def register_empty(cursor) -> bool:
