@@ -31,7 +31,9 @@ def fold(text: str) -> str:
     """Lower case, diacritics removed, punctuation to spaces: "Ågatan 1B" -> "agatan 1b"."""
     # ASCII: lower() is casefold there, and NFKD leaves it whole.
     plain = text.lower() if text.isascii() else text.translate(_FOLDED)
-    return " ".join(_NON_WORD.sub(" ", plain).split())
+    if not plain.replace(" ", "").isalnum():  # most addresses are words and spaces only
+        plain = _NON_WORD.sub(" ", plain)
+    return " ".join(plain.split())
 
 
 def _char_fold(char: str) -> str:

@@ -94,17 +94,22 @@ def position_check(lat: float, lon: float) -> None:
 def row_make(found: Found, source: str) -> tuple:
     """The staged row: (source_id, street, number, letter, postcode, locality,
     municipality, lat, lon, search_text). Raises Rejected with the reason."""
-    for text in (
-        found.street,
-        found.housenumber,
-        found.letter,
-        found.postcode,
-        found.locality,
-        found.municipality,
-        found.source_id,
+    # One scan for control characters over every field, joined by a newline (which is
+    # whitespace, not one of them).
+    if _CONTROLS.search(
+        "\n".join(
+            (
+                found.street,
+                found.housenumber,
+                found.letter,
+                found.postcode,
+                found.locality,
+                found.municipality,
+                found.source_id,
+            )
+        )
     ):
-        if _CONTROLS.search(text):
-            raise Rejected("control or text-direction characters in the text")
+        raise Rejected("control or text-direction characters in the text")
     street = " ".join(found.street.split())
     if not street:
         raise Rejected("no street")
@@ -115,18 +120,17 @@ def row_make(found: Found, source: str) -> tuple:
         letter = " ".join(found.letter.split())
         letter = letter.upper() if len(letter) == 1 else letter
     postcode = postcode_digits(found.postcode)
-    locality = " ".join(found.locality.split())
-    municipality = " ".join(found.municipality.split())
-    values = {
-        "street": street,
-        "number": number,
-        "letter": letter,
-        "locality": locality,
-        "municipality": municipality,
-    }
-    for field, width in WIDTHS.items():
-        if len(values[field]) > width:
-            raise Rejected(f"{field} longer than {width} characters")
+    locality = " ".join(found.locality.split()) if found.locality else ""
+    municipality = " ".join(found.municipality.split()) if found.municipality else ""
+    for name, value in (
+        ("street", street),
+        ("number", number),
+        ("letter", letter),
+        ("locality", locality),
+        ("municipality", municipality),
+    ):
+        if len(value) > WIDTHS[name]:
+            raise Rejected(f"{name} longer than {WIDTHS[name]} characters")
     source_id = found.source_id.strip()
     if not source_id:
         raise Rejected("no id")
