@@ -125,6 +125,18 @@ class Stage:
                 with cursor.cursor.copy(sql) as copy:
                     for row in rows:
                         copy.write_row(row)
+                if self.first_load and self._seen_add(cursor) == len(rows):
+                    # A first load holds places_address locked and empty but for this run's
+                    # rows, so a batch of ids this run has not had before is all new: a plain
+                    # insert, without the upsert's conflict checks (a third of the server's
+                    # time at a million rows).
+                    cursor.execute(
+                        f"INSERT INTO places_address (source, {', '.join(FIELDS)}) "
+                        f"SELECT %s, {', '.join(FIELDS)} FROM places_import",
+                        [self.source],
+                    )
+                    self.added += len(rows)
+                    return
                 # xmax is 0 on a row this statement inserted, set on one it updated.
                 cursor.execute(
                     f"WITH written AS ({upsert} RETURNING (xmax = 0) AS inserted) "
@@ -148,15 +160,23 @@ class Stage:
                 cursor.execute(upsert, [self.source])
                 added = len(rows) - known
                 updated = cursor.rowcount - added
-            cursor.execute(
-                "INSERT INTO places_import_seen (source_id) SELECT source_id "
-                "FROM places_import WHERE true ON CONFLICT DO NOTHING"
-            )
-            repeated = len(rows) - cursor.rowcount
+            if self.first_load and self.postgres:
+                repeated = len(rows) - self.seen_new  # counted before the upsert
+            else:
+                repeated = len(rows) - self._seen_add(cursor)
         self.added += added
         self.updated += updated
         self.repeated += repeated
         self.unchanged += len(rows) - added - updated - repeated
+
+    def _seen_add(self, cursor) -> int:
+        """Add the staged batch's ids to the run's ids; how many were new to it."""
+        cursor.execute(
+            "INSERT INTO places_import_seen (source_id) SELECT source_id "
+            "FROM places_import WHERE true ON CONFLICT DO NOTHING"
+        )
+        self.seen_new = cursor.rowcount
+        return self.seen_new
 
     def finish(self, municipalities: list[str]) -> int:
         """Remove this source's rows in these municipalities that the file did not have;

@@ -98,3 +98,25 @@ def test_a_cut_off_file_does_not_empty_the_register_unless_told_to(tmp_path):
     # Removing a few, as a yearly update does, needs no confirmation.
     register_write(path, range(1, 10))
     assert "removed 1" in run(path)
+
+
+def test_a_first_load_with_an_id_again_in_a_later_batch_keeps_its_last_row(tmp_path, monkeypatch):
+    """A first load writes a batch of new ids straight in; an id met again in a later batch
+    still goes the upsert's way, and the last row wins."""
+    monkeypatch.setattr("places.importing.reading.BATCH", 2)
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Id;Gatunamn;Nummer;Postnummer;Postort;Kommun;Latitud;Longitud\n"
+        "1;Långgatan;1;14152;Flemingsberg;Huddinge;59.22;17.94\n"
+        "2;Långgatan;2;14152;Flemingsberg;Huddinge;59.22;17.94\n"
+        "3;Långgatan;3;14152;Flemingsberg;Huddinge;59.22;17.94\n"
+        "1;Kortgatan;1;14152;Flemingsberg;Huddinge;59.22;17.94\n"
+        "4;Långgatan;4;14152;Flemingsberg;Huddinge;59.22;17.94\n",
+        encoding="utf-8",
+    )
+    out = run(path)
+    assert "first load" in out, out
+    assert "read 5, added 4" in out, out
+    assert Address.objects.filter(source="csv").count() == 4
+    assert Address.objects.get(source="csv", street="Kortgatan").number == "1"
+    assert not Address.objects.filter(street="Långgatan", number="1").exists()
