@@ -70,7 +70,7 @@ _FOLDED = _FoldTable()
 def search_text(street: str, number: str, letter: str, postcode: str, locality: str) -> str:
     """What an address is found by: "storvretsvagen 1b 14152 flemingsberg"."""
     door = f"{number}{letter}" if len(letter) <= 1 else f"{number} {letter}"
-    return fold(" ".join(p for p in (street, door, postcode, locality) if p))
+    return fold(" ".join([p for p in (street, door, postcode, locality) if p]))
 
 
 def query_words(query: str) -> list[str]:

@@ -122,15 +122,22 @@ def row_make(found: Found, source: str) -> tuple:
     postcode = postcode_digits(found.postcode)
     locality = " ".join(found.locality.split()) if found.locality else ""
     municipality = " ".join(found.municipality.split()) if found.municipality else ""
-    for name, value in (
-        ("street", street),
-        ("number", number),
-        ("letter", letter),
-        ("locality", locality),
-        ("municipality", municipality),
+    if (
+        len(street) > WIDTHS["street"]
+        or len(number) > WIDTHS["number"]
+        or len(letter) > WIDTHS["letter"]
+        or len(locality) > WIDTHS["locality"]
+        or len(municipality) > WIDTHS["municipality"]
     ):
-        if len(value) > WIDTHS[name]:
-            raise Rejected(f"{name} longer than {WIDTHS[name]} characters")
+        values = {
+            "street": street,
+            "number": number,
+            "letter": letter,
+            "locality": locality,
+            "municipality": municipality,
+        }
+        name = next(n for n, width in WIDTHS.items() if len(values[n]) > width)
+        raise Rejected(f"{name} longer than {WIDTHS[name]} characters")
     source_id = found.source_id.strip()
     if not source_id:
         raise Rejected("no id")
