@@ -61,6 +61,8 @@ class Refused:
 def housenumber_split(text: str) -> tuple[str, str]:
     """ "12B" and "12 b" -> ("12", "B"); "12-14" -> ("12-14", ""); "12 uppg. 2" ->
     ("12", "uppg. 2"). Raises Rejected for text that does not start with a number."""
+    if text.isascii() and text.isdigit():  # most are: "12"
+        return text, ""
     text = " ".join(text.split())
     found = _SINGLE.match(text)
     if found:
@@ -78,6 +80,8 @@ def housenumber_split(text: str) -> tuple[str, str]:
 def postcode_digits(text: str) -> str:
     """ "141 52" -> "14152"; blank stays blank. Anything but five digits is refused: a wrong
     postcode would send search to the wrong door."""
+    if len(text) == 5 and text.isascii() and text.isdigit():  # most are: "14152"
+        return text
     digits = _NOT_DIGIT.sub("", text)
     if digits and len(digits) != 5:
         raise Rejected("postcode is not five digits")
