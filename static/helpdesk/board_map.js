@@ -21,6 +21,14 @@
   legend.statuses.forEach(function (s) { letters[s.code] = s.letter; statusLabels[s.code] = s.label; });
   legend.urgencies.forEach(function (u) { urgencyLabels[u.value] = u.label; });
   var map = null, centres = {}, markers = new Map(), cards = [], fitted = false;
+  // A marker has focus and the role of a button: Enter or Space opens its request, as a
+  // click does. Bound once on the map, since a marker's element is replaced as it changes.
+  element.addEventListener("keydown", function (event) {
+    var marker = event.target.closest && event.target.closest(".board-marker");
+    if (!marker || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    location.href = requestUrl + marker.dataset.id + "/";
+  });
 
   function remembered() {
     try { return localStorage.getItem(STORE) === "map"; } catch (e) { return false; }
