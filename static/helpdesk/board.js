@@ -88,6 +88,8 @@
     // The map view (board_map.js) follows the columns: the same cards, the same filters.
     var shown = [];
     Object.keys(lists).forEach(function (status) { shown = shown.concat(lists[status]); });
+    // Kept too for a listener that starts after this render (board_map.js may load later).
+    document.boardCards = shown;
     document.dispatchEvent(new CustomEvent("board:render", {detail: {cards: shown}}));
   }
 

@@ -20,7 +20,9 @@
   var letters = {}, statusLabels = {}, urgencyLabels = {};
   legend.statuses.forEach(function (s) { letters[s.code] = s.letter; statusLabels[s.code] = s.label; });
   legend.urgencies.forEach(function (u) { urgencyLabels[u.value] = u.label; });
-  var map = null, centres = {}, markers = new Map(), cards = [], fitted = false;
+  // The board may have rendered its snapshot before this script ran: start from it.
+  var map = null, centres = {}, markers = new Map(), cards = document.boardCards || [];
+  var fitted = false;
   // A marker has focus and the role of a button: Enter or Space opens its request, as a
   // click does. Bound once on the map, since a marker's element is replaced as it changes.
   element.addEventListener("keydown", function (event) {
